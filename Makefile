@@ -1,0 +1,56 @@
+# Talab: `make run` serves the portal, `make test` checks it. See README.md.
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# make run serves plain http on loopback; production settings come from the environment.
+LOCAL_ENV := HTTPS=0
+
+.PHONY: install run serve load test lint format superuser shell db-start db-stop clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+load: install
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py createcachetable
+
+run: load
+	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  Talab is starting at http://127.0.0.1:8000/"
+	@echo "  Create an admin account (in another shell): make superuser"
+	@echo ""
+	$(LOCAL_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py portal.wsgi
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+superuser: install
+	$(LOCAL_ENV) $(PY) manage.py createsuperuser
+
+shell: install
+	$(LOCAL_ENV) $(PY) manage.py shell
+
+db-start: install
+	$(PY) -m portal.embedded_postgres start
+
+db-stop: install
+	$(PY) -m portal.embedded_postgres stop
+
+clean:
+	-test -x $(PY) && $(PY) -m portal.embedded_postgres stop
+	rm -rf $(VENV) .data staticfiles
