@@ -5,6 +5,8 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # make run serves plain http on loopback; production settings come from the environment.
 LOCAL_ENV := HTTPS=0
+# The aijobs.net survey (CC0) is imported from here when present; it is never committed.
+AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
 .PHONY: install run serve load test lint format superuser shell db-start db-stop clean
 
@@ -20,6 +22,10 @@ install: $(STAMP)
 load: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py createcachetable
+	$(LOCAL_ENV) $(PY) manage.py load_reference_data
+	@if [ -f "$(AIJOBS_CSV)" ]; then \
+		$(LOCAL_ENV) $(PY) manage.py import_salaries "$(AIJOBS_CSV)" --format aijobs; \
+	else echo "No survey file at $(AIJOBS_CSV); skipping its import."; fi
 
 run: load
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

@@ -147,6 +147,7 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now; silences the transition warning
 
 # Security: secure cookies, HSTS and the HTTPS redirect whenever the site is served over TLS
 # (behind a proxy that sets X-Forwarded-Proto).

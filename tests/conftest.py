@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +11,18 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load currencies, sources, rates, PPP factors and seed ranges once, as `make run` does.
+
+    Each test runs in a transaction that is rolled back, so every test starts from this.
+    """
+    with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
+        call_command("load_reference_data", stdout=quiet)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Marks tests that read the reference data loaded in django_db_setup."""

@@ -1,0 +1,221 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django_countries.filters import CountryFilter
+
+from salaries.models import (
+    City,
+    Company,
+    CompanyAlias,
+    Currency,
+    ExchangeRate,
+    ImportBatch,
+    Industry,
+    PublishedRange,
+    PurchasingPowerFactor,
+    Role,
+    RoleAlias,
+    SalaryObservation,
+    Source,
+)
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counting a million rows on every changelist page is slow; unfiltered, ask the planner.
+
+    PostgreSQL keeps an estimate of each table's size in pg_class, refreshed by autovacuum and
+    ANALYZE. A filtered list still gets an exact count.
+    """
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [self.object_list.model._meta.db_table],
+                )
+                estimate = cursor.fetchone()[0]
+            if estimate > 10_000:
+                return estimate
+        return super().count
+
+
+@admin.register(Currency)
+class CurrencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class RoleAliasInline(admin.TabularInline):
+    model = RoleAlias
+    extra = 1
+
+
+class MergeRolesForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Role.objects.none(), label="Merge into")
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = roles
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "family", "observation_count", "slug"]
+    list_filter = ["family"]
+    search_fields = ["name", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RoleAliasInline]
+    actions = ["merge_roles"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(observations=Count("salaryobservation"))
+
+    @admin.display(ordering="observations", description="observations")
+    def observation_count(self, role):
+        return role.observations
+
+    @admin.action(description="Merge selected roles into one of them", permissions=["change"])
+    def merge_roles(self, request, queryset):
+        roles = queryset.order_by("-observations", "name")
+        if roles.count() < 2:
+            self.message_user(request, "Select at least two roles to merge.", messages.WARNING)
+            return None
+        form = MergeRolesForm(request.POST if "apply" in request.POST else None, roles=roles)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            merged = [role for role in roles if role.pk != target.pk]
+            for role in merged:
+                role.merge_into(target)
+            names = ", ".join(role.name for role in merged)
+            self.message_user(request, f"Merged {names} into {target}; their titles are aliases.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge roles",
+            "roles": roles,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/salaries/role/merge.html", context)
+
+
+@admin.register(RoleAlias)
+class RoleAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "role"]
+    search_fields = ["name", "role__name"]
+    list_select_related = ["role"]
+    autocomplete_fields = ["role"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country"]
+    list_filter = [("country", CountryFilter)]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CompanyAliasInline(admin.TabularInline):
+    model = CompanyAlias
+    extra = 1
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CompanyAliasInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "units_per_usd", "as_of", "source"]
+    list_editable = ["units_per_usd"]
+    list_filter = ["as_of", "currency"]
+    search_fields = ["currency__code", "currency__name", "source"]
+    list_select_related = ["currency"]
+    autocomplete_fields = ["currency"]
+    date_hierarchy = "as_of"
+
+
+@admin.register(PurchasingPowerFactor)
+class PurchasingPowerFactorAdmin(admin.ModelAdmin):
+    list_display = ["country", "year", "lcu_per_international_dollar", "currency", "source"]
+    list_editable = ["lcu_per_international_dollar"]
+    list_filter = ["year", ("country", CountryFilter)]
+    search_fields = ["country", "currency__code"]
+    list_select_related = ["currency"]
+    autocomplete_fields = ["currency"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "author", "publisher", "year", "licence"]
+    list_filter = ["kind", "year"]
+    search_fields = ["title", "author", "publisher", "key"]
+    prepopulated_fields = {"key": ["title"]}
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "source", "rows_read", "rows_added", "rows_rejected", "created_at"]
+    list_filter = ["source"]
+    list_select_related = ["source"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # batches are written by import_salaries only
+
+
+@admin.register(PublishedRange)
+class PublishedRangeAdmin(admin.ModelAdmin):
+    list_display = [
+        "label", "role", "country", "level", "low", "high", "currency", "period", "year",
+        "source",
+    ]  # fmt: skip
+    list_filter = ["source", "level", "period", "pay_basis", ("country", CountryFilter)]
+    search_fields = ["label", "role__name", "city__name", "source__title"]
+    list_select_related = ["role", "currency", "source"]
+    autocomplete_fields = ["role", "city", "industry", "currency"]
+    readonly_fields = [
+        "yearly_low", "yearly_high", "usd_low", "usd_high", "ppp_low", "ppp_high",
+        "exchange_rate", "ppp_factor",
+    ]  # fmt: skip
+
+
+@admin.register(SalaryObservation)
+class SalaryObservationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "role", "employee_country", "level", "year", "amount", "currency", "period",
+        "usd_yearly", "source",
+    ]  # fmt: skip
+    list_filter = [
+        "source", "level", "employment_type", "company_size", "year",
+        ("employee_country", CountryFilter),
+    ]  # fmt: skip
+    search_fields = ["role__name"]
+    list_select_related = ["role", "currency", "source"]
+    raw_id_fields = ["role", "company", "city", "industry", "import_batch"]
+    readonly_fields = [
+        "yearly_amount", "usd_yearly", "ppp_yearly", "exchange_rate", "ppp_factor",
+        "source_key", "created_at",
+    ]  # fmt: skip
+    ordering = ["-id"]  # the primary key index makes the first page cheap at any size
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False

@@ -1,0 +1,515 @@
+"""Salary data: reference tables, sources, and the two kinds of salary facts.
+
+Published ranges (what an article says a group earns) and individual observations (what one
+person earns) are separate models so that no statistic can mix them. Both store the raw values
+their source gave and, beside them, normalized yearly figures (original currency, USD, PPP) so
+that filters and percentiles run in the database.
+"""
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+from salaries.conversion import ConversionTable
+
+
+class Level(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    MID = "mid", "Mid"
+    SENIOR = "senior", "Senior"
+    LEAD = "lead", "Lead / principal"
+    EXECUTIVE = "executive", "Executive"
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", "Full-time"
+    PART_TIME = "part_time", "Part-time"
+    CONTRACT = "contract", "Contract"
+    FREELANCE = "freelance", "Freelance"
+
+
+class CompanySize(models.TextChoices):
+    SMALL = "S", "Small (under 50)"
+    MEDIUM = "M", "Medium (50 to 250)"
+    LARGE = "L", "Large (over 250)"
+
+
+class PayBasis(models.TextChoices):
+    BASE = "base", "Base salary"
+    TOTAL = "total", "Total compensation"
+
+
+class Period(models.TextChoices):
+    HOUR = "hour", "per hour"
+    MONTH = "month", "per month"
+    YEAR = "year", "per year"
+
+
+class RoleFamily(models.TextChoices):
+    ML_AI = "ml_ai", "Machine learning and AI"
+    DATA_SCIENCE = "data_science", "Data science"
+    DATA_ENGINEERING = "data_engineering", "Data engineering"
+    ANALYTICS = "analytics", "Analytics and BI"
+    RESEARCH = "research", "Research"
+    LEADERSHIP = "leadership", "Leadership"
+    OTHER = "other", "Other"
+
+    @classmethod
+    def guess(cls, title: str) -> "RoleFamily":
+        """A first family for a new title; an admin can change it."""
+        t = f" {title.lower()} "
+        rules = [
+            (("head of", "director", "manager", " lead ", "vp ", "chief"), cls.LEADERSHIP),
+            (("research",), cls.RESEARCH),
+            (("machine learning", " ml ", " ai ", "deep learning", "nlp", "vision", "mlops",
+              "prompt", "llm", "artificial intelligence"), cls.ML_AI),
+            (("data scien", "scientist", "statistic", "quantitative"), cls.DATA_SCIENCE),
+            (("data engineer", "etl", "data architect", "big data", "pipeline", "database",
+              "data infrastructure", "cloud data"), cls.DATA_ENGINEERING),
+            (("analyst", "analytics", " bi ", "business intelligence", "insight"), cls.ANALYTICS),
+        ]  # fmt: skip
+        for needles, family in rules:
+            if any(needle in t for needle in needles):
+                return family
+        return cls.OTHER
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Published article"
+    SURVEY = "survey", "Survey dataset"
+    USER_REPORT = "user_report", "User report"
+
+
+# Reference data ----------------------------------------------------------------------------
+
+
+class Currency(models.Model):
+    code = models.CharField(max_length=3, primary_key=True, help_text="ISO 4217 code")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "currencies"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{3}$"), name="currency_code_is_iso_4217"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.name})"
+
+
+class NamedQuerySet(models.QuerySet):
+    def named(self, name: str):
+        """The row whose name or one of whose aliases is `name`, ignoring case."""
+        name = " ".join(name.split())
+        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+
+
+class Role(models.Model):
+    name = models.CharField("job title", max_length=120, unique=True)
+    slug = models.SlugField(max_length=130, unique=True)
+    family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:130]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("salaries:role", args=[self.slug])
+
+    @transaction.atomic
+    def merge_into(self, target: "Role") -> None:
+        """Fold this role into `target`: its facts move over and its title becomes an alias."""
+        if target.pk == self.pk:
+            raise ValueError("A role cannot be merged into itself")
+        SalaryObservation.objects.filter(role=self).update(role=target)
+        PublishedRange.objects.filter(role=self).update(role=target)
+        self.aliases.update(role=target)
+        RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
+        self.delete()
+
+
+class RoleAlias(models.Model):
+    name = models.CharField(max_length=120)
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "role aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="role_alias_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.role}"
+
+
+class Industry(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=110, unique=True)
+
+    class Meta:
+        verbose_name_plural = "industries"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:110]
+        super().save(*args, **kwargs)
+
+
+class City(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=110)
+    country = CountryField()
+
+    class Meta:
+        verbose_name_plural = "cities"
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "slug"], name="city_unique_per_country"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.country.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:110]
+        super().save(*args, **kwargs)
+
+
+class Company(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:160]
+        super().save(*args, **kwargs)
+
+
+class CompanyAlias(models.Model):
+    name = models.CharField(max_length=150)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "company aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"), name="company_alias_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.company}"
+
+
+class ExchangeRate(models.Model):
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="rates")
+    units_per_usd = models.DecimalField(max_digits=18, decimal_places=6)
+    as_of = models.DateField(help_text="The date (or end of the averaging period) of the rate")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["currency", "-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "as_of"], name="exchange_rate_unique_date"),
+            models.CheckConstraint(condition=Q(units_per_usd__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency_id} {self.units_per_usd} per USD ({self.as_of})"
+
+
+class PurchasingPowerFactor(models.Model):
+    country = CountryField()
+    year = models.PositiveSmallIntegerField()
+    lcu_per_international_dollar = models.DecimalField(
+        "local currency per international $", max_digits=18, decimal_places=6
+    )
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = "purchasing-power factor"
+        ordering = ["country", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="ppp_factor_unique_year"),
+            models.CheckConstraint(
+                condition=Q(lcu_per_international_dollar__gt=0), name="ppp_factor_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.code} {self.year}: {self.lcu_per_international_dollar}"
+
+
+class Source(models.Model):
+    key = models.SlugField(max_length=80, unique=True, help_text="Stable identifier for loaders")
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(help_text="Year of publication or collection")
+    url = models.URLField(blank=True)
+    licence = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def citation(self) -> str:
+        who = self.author or self.publisher
+        when = self.published_on.isoformat() if self.published_on else str(self.year)
+        parts = [f"“{self.title}”", who, when, self.licence]
+        return ", ".join(part for part in parts if part)
+
+
+class ImportBatch(models.Model):
+    """One run of import_salaries: what file, how many rows, so imports can be audited."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    rows_read = models.PositiveIntegerField()
+    rows_added = models.PositiveIntegerField()
+    rows_rejected = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name_plural = "import batches"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Salary facts --------------------------------------------------------------------------------
+
+
+class NormalizedFact(models.Model):
+    """Fields and normalization shared by both kinds of fact."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT)
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    employment_type = models.CharField(max_length=10, choices=EmploymentType.choices, blank=True)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, null=True, blank=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(help_text="Year the pay refers to")
+    period = models.CharField(max_length=5, choices=Period.choices)
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
+    exchange_rate = models.ForeignKey(
+        ExchangeRate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ppp_factor = models.ForeignKey(
+        PurchasingPowerFactor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PublishedRange(NormalizedFact):
+    """A range a published source gives for a group, e.g. NPR 70,000-160,000 a month."""
+
+    country = CountryField(blank=True)
+    region = models.CharField(max_length=100, blank=True, help_text="e.g. England")
+    years_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    years_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    pay_basis = models.CharField(max_length=5, choices=PayBasis.choices, blank=True)
+    low = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    high = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    label = models.CharField(max_length=120, help_text="A short description in our own words")
+    yearly_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    yearly_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    usd_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    usd_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    ppp_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    ppp_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["country", "role", "level", "low"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__isnull=False) | Q(high__isnull=False),
+                name="published_range_has_a_bound",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="published_range_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(low__gt=0), name="published_range_low_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(years_min__isnull=True)
+                | Q(years_max__isnull=True)
+                | Q(years_min__lte=F("years_max")),
+                name="published_range_years_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=[
+                    "source",
+                    "role",
+                    "country",
+                    "city",
+                    "region",
+                    "level",
+                    "years_min",
+                    "industry",
+                    "pay_basis",
+                    "employment_type",
+                    "period",
+                    "currency",
+                    "low",
+                    "high",
+                ],
+                nulls_distinct=False,
+                name="published_range_unique_per_source",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.source})"
+
+    @property
+    def ppp_country(self):
+        return self.country.code or None
+
+    def normalize(self, table: ConversionTable) -> None:
+        """Fill the yearly, USD and PPP bounds from the raw ones."""
+        for bound in ("low", "high"):
+            value = getattr(self, bound)
+            converted = (
+                table.convert(value, self.period, self.currency_id, self.ppp_country, self.year)
+                if value is not None
+                else None
+            )
+            setattr(self, f"yearly_{bound}", converted.yearly if converted else None)
+            setattr(self, f"usd_{bound}", converted.usd if converted else None)
+            setattr(self, f"ppp_{bound}", converted.ppp if converted else None)
+            if converted:
+                self.exchange_rate_id = converted.exchange_rate_id
+                self.ppp_factor_id = converted.ppp_factor_id
+
+
+class SalaryObservationQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("role", "source", "currency", "city", "industry", "company")
+
+
+class SalaryObservation(NormalizedFact):
+    """One person's pay, from a survey dataset or an approved user report."""
+
+    source_key = models.CharField(
+        max_length=80, help_text="Identifies the row within its source, so imports are idempotent"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Gross pay per period, as reported"
+    )
+    base = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    bonus = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    equity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    source_amount_usd = models.DecimalField(
+        "source's own USD figure", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    employee_country = CountryField(help_text="Where the employee lives")
+    company_country = CountryField(blank=True, help_text="Where the employer is, if different")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, null=True, blank=True)
+    company_size = models.CharField(max_length=1, choices=CompanySize.choices, blank=True)
+    remote_ratio = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Share of work done remotely, in percent"
+    )
+    yearly_amount = models.DecimalField(max_digits=16, decimal_places=2)
+    usd_yearly = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    ppp_yearly = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SalaryObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_key"], name="observation_unique_per_source"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="observation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(remote_ratio__isnull=True) | Q(remote_ratio__lte=100),
+                name="observation_remote_ratio_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(years_experience__isnull=True) | Q(years_experience__lte=60),
+                name="observation_years_experience_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["role", "employee_country", "level"]),
+            models.Index(fields=["employee_country", "year"]),
+            models.Index(fields=["year"]),
+            models.Index(fields=["usd_yearly"]),
+        ]
+
+    def __str__(self):
+        return f"{self.role} in {self.employee_country.code}, {self.year}"
+
+    @property
+    def ppp_country(self):
+        return self.employee_country.code
+
+    @staticmethod
+    def normalized_fields(table: ConversionTable, amount, period, currency, country, year):
+        """The stored normalized columns for one person's pay (see salaries.conversion)."""
+        converted = table.convert(amount, period, currency, country, year)
+        return {
+            "yearly_amount": converted.yearly,
+            "usd_yearly": converted.usd,
+            "ppp_yearly": converted.ppp,
+            "exchange_rate_id": converted.exchange_rate_id,
+            "ppp_factor_id": converted.ppp_factor_id,
+        }
+
+    def normalize(self, table: ConversionTable) -> None:
+        fields = self.normalized_fields(
+            table, self.amount, self.period, self.currency_id, self.ppp_country, self.year
+        )
+        for name, value in fields.items():
+            setattr(self, name, value)

@@ -1,0 +1,169 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from salaries.models import ImportBatch, Level, Role, RoleAlias, SalaryObservation
+
+SHARED_CSV = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "aijobs-salaries-2025-01-19.csv"
+)
+HEADER = (
+    "work_year,experience_level,employment_type,job_title,salary,salary_currency,"
+    "salary_in_usd,employee_residence,remote_ratio,company_location,company_size"
+)
+GOOD = "2024,MI,FT,Data Scientist,120000,USD,120000,US,0,US,M"
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+def write(tmp_path, *lines, name="salaries.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def run_import(path, *args):
+    return call_command("import_salaries", str(path), "--format", "aijobs", *args)
+
+
+def test_a_sample_of_the_survey_imports_and_reimports_without_duplicates(tmp_path, capsys):
+    if SHARED_CSV.exists():
+        lines = SHARED_CSV.read_text().splitlines()[:501]
+    else:
+        lines = [HEADER] + [GOOD] * 500
+    path = write(tmp_path, *lines)
+    run_import(path)
+    assert SalaryObservation.objects.count() == 500
+    run_import(path)
+    assert SalaryObservation.objects.count() == 500
+    assert "0 added, 500 already present" in capsys.readouterr().out
+    assert ImportBatch.objects.get().rows_added == 500
+
+
+def test_identical_answers_from_different_people_are_all_kept(tmp_path):
+    run_import(write(tmp_path, HEADER, GOOD, GOOD, GOOD))
+    assert SalaryObservation.objects.count() == 3
+
+
+def test_a_row_is_stored_raw_and_normalized(tmp_path):
+    run_import(write(tmp_path, HEADER, "2024,SE,CT,ML Engineer,60000,GBP,76000,IN,50,GB,L"))
+    observation = SalaryObservation.objects.select_related("role", "exchange_rate").get()
+    assert observation.role.name == "ML Engineer"
+    assert observation.level == Level.SENIOR
+    assert observation.employment_type == "contract"
+    assert (observation.employee_country.code, observation.company_country.code) == ("IN", "GB")
+    assert observation.amount == 60000 and observation.currency_id == "GBP"
+    assert observation.source_amount_usd == 76000
+    assert observation.remote_ratio == 50 and observation.company_size == "L"
+    rate = observation.exchange_rate.units_per_usd
+    assert observation.usd_yearly == pytest.approx(60000 / float(rate), abs=0.01)
+    assert observation.ppp_yearly is not None  # an Indian resident: priced with India's factor
+
+
+def test_an_alias_maps_a_title_onto_an_existing_role(tmp_path):
+    role = Role.objects.get(name="Machine Learning Engineer")
+    RoleAlias.objects.create(name="ml engineer", role=role)
+    run_import(write(tmp_path, HEADER, "2024,SE,FT,ML Engineer,150000,USD,150000,US,0,US,L"))
+    assert SalaryObservation.objects.get().role == role
+    assert not Role.objects.filter(name="ML Engineer").exists()
+
+
+BAD_ROWS = {
+    "work_year": ("1850,MI,FT,Data Scientist,1,USD,1,US,0,US,M", "work_year 1850 is outside"),
+    "level": ("2024,XX,FT,Data Scientist,1,USD,1,US,0,US,M", "experience_level 'XX' is not one"),
+    "employment": ("2024,MI,ZZ,Data Scientist,1,USD,1,US,0,US,M", "employment_type 'ZZ'"),
+    "title": ("2024,MI,FT,,1,USD,1,US,0,US,M", "job_title is empty"),
+    "negative": ("2024,MI,FT,Data Scientist,-5,USD,1,US,0,US,M", "salary must be a positive"),
+    "not a number": (
+        "2024,MI,FT,Data Scientist,lots,USD,1,US,0,US,M",
+        "salary 'lots' is not a number",
+    ),
+    "currency": (
+        "2024,MI,FT,Data Scientist,1,XYZ,1,US,0,US,M",
+        "salary_currency 'XYZ' is not a known ISO 4217",
+    ),
+    "country": (
+        "2024,MI,FT,Data Scientist,1,USD,1,ZZ,0,US,M",
+        "employee_residence 'ZZ' is not an ISO 3166",
+    ),
+    "remote": ("2024,MI,FT,Data Scientist,1,USD,1,US,70,US,M", "remote_ratio '70'"),
+    "size": ("2024,MI,FT,Data Scientist,1,USD,1,US,0,US,XL", "company_size 'XL'"),
+    "fields": ("2024,MI,FT,Data Scientist,1,USD", "expected 11 fields"),
+    "control": ("2024,MI,FT,Data\0Scientist,1,USD,1,US,0,US,M", "job_title contains control"),
+    "huge": (
+        "2024,MI,FT,Data Scientist,1e30,USD,1,US,0,US,M",
+        "salary '1e30' is implausibly large",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_ROWS)
+def test_each_bad_row_is_reported_with_its_line_and_nothing_is_imported(tmp_path, capsys, kind):
+    row, reason = BAD_ROWS[kind]
+    path = write(tmp_path, HEADER, GOOD, row, GOOD)
+    with pytest.raises(CommandError, match="1 of 3 rows are invalid; nothing was imported"):
+        run_import(path)
+    assert f"line 3: {reason}" in capsys.readouterr().err
+    assert SalaryObservation.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+def test_skip_invalid_imports_the_good_rows_and_records_the_rejects(tmp_path, capsys):
+    path = write(tmp_path, HEADER, GOOD, BAD_ROWS["currency"][0], GOOD.replace("2024", "2023"))
+    run_import(path, "--skip-invalid")
+    assert SalaryObservation.objects.count() == 2
+    assert "line 3:" in capsys.readouterr().err
+    assert ImportBatch.objects.get().rows_rejected == 1
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"name,pay\r\nAda,100\r\n", "missing column(s) work_year"),
+        ((HEADER + ",extra\r\n").encode(), "unexpected column(s) extra"),
+        ((HEADER + "\r\n" + GOOD.replace("Data", "Donn\xe9es")).encode("latin-1"), "not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not UTF-8 text"),
+    ],
+    ids=["empty", "wrong columns", "extra column", "bad encoding", "binary"],
+)
+def test_a_malformed_file_gives_a_clear_message(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run_import(path)
+    assert SalaryObservation.objects.count() == 0
+
+
+def test_a_missing_file_gives_a_clear_message(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        run_import(tmp_path / "nope.csv")
+
+
+def test_generic_format_with_monthly_pay_company_and_city(tmp_path):
+    path = write(
+        tmp_path,
+        "job_title,country,city,year,amount,currency,period,level,years_experience,company",
+        "Machine Learning Engineer,NP,Kathmandu,2025,150000,NPR,month,senior,6,Fusemachines",
+    )
+    call_command("import_salaries", str(path), "--source", "nepal-blog-2026")
+    observation = SalaryObservation.objects.select_related("city", "company").get()
+    assert observation.yearly_amount == 1_800_000
+    assert observation.city.name == "Kathmandu" and observation.company.name == "Fusemachines"
+    assert observation.years_experience == 6
+    assert 10_000 < observation.usd_yearly < 16_000
+
+
+def test_generic_format_needs_a_source(tmp_path):
+    path = write(tmp_path, "job_title,country,year,amount,currency,period")
+    with pytest.raises(CommandError, match="--source is required"):
+        call_command("import_salaries", str(path))
+
+
+@pytest.mark.skipif(not SHARED_CSV.exists(), reason="../shared/data is not present")
+def test_the_whole_survey_imports(capsys):
+    run_import(SHARED_CSV)
+    assert SalaryObservation.objects.count() == 74_301
+    assert SalaryObservation.objects.filter(usd_yearly__isnull=True).count() == 0
+    assert Role.objects.count() >= 290
