@@ -143,6 +143,12 @@ class CompanyAdmin(admin.ModelAdmin):
     inlines = [CompanyAliasInline]
 
 
+RECOMPUTE_NOTE = (
+    "Stored figures use the rates and factors of their last normalization: after an edit, "
+    "run `manage.py normalize_salaries` to recompute them."
+)
+
+
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["currency", "units_per_usd", "as_of", "source"]
@@ -153,6 +159,10 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["currency"]
     date_hierarchy = "as_of"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.message_user(request, RECOMPUTE_NOTE, messages.WARNING)
+
 
 @admin.register(PurchasingPowerFactor)
 class PurchasingPowerFactorAdmin(admin.ModelAdmin):
@@ -162,6 +172,7 @@ class PurchasingPowerFactorAdmin(admin.ModelAdmin):
     search_fields = ["country", "currency__code"]
     list_select_related = ["currency"]
     autocomplete_fields = ["currency"]
+    save_model = ExchangeRateAdmin.save_model
 
 
 @admin.register(Source)

@@ -343,6 +343,43 @@ class NormalizedFact(models.Model):
         abstract = True
 
 
+class PublishedRangeQuerySet(models.QuerySet):
+    def matching(
+        self,
+        role=None,
+        country="",
+        city=None,
+        levels=(),
+        industry=None,
+        year_min=None,
+        year_max=None,
+        pay_basis="",
+        employment_types=(),
+    ):
+        """Ranges relevant to a search. A range that does not narrow a dimension (no level,
+        no city, no industry) speaks for all of it, so it matches too."""
+        qs = self
+        if role:
+            qs = qs.filter(role=role)
+        if country:
+            qs = qs.filter(country=country)
+        if city:
+            qs = qs.filter(Q(city=city) | Q(city__isnull=True))
+        if levels:
+            qs = qs.filter(Q(level__in=levels) | Q(level=""))
+        if industry:
+            qs = qs.filter(Q(industry=industry) | Q(industry__isnull=True))
+        if year_min:
+            qs = qs.filter(year__gte=year_min)
+        if year_max:
+            qs = qs.filter(year__lte=year_max)
+        if pay_basis:
+            qs = qs.filter(Q(pay_basis=pay_basis) | Q(pay_basis=""))
+        if employment_types:
+            qs = qs.filter(Q(employment_type__in=employment_types) | Q(employment_type=""))
+        return qs.select_related("source", "role", "currency", "city", "industry")
+
+
 class PublishedRange(NormalizedFact):
     """A range a published source gives for a group, e.g. NPR 70,000-160,000 a month."""
 
@@ -360,6 +397,8 @@ class PublishedRange(NormalizedFact):
     usd_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     ppp_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     ppp_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+
+    objects = PublishedRangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["country", "role", "level", "low"]

@@ -1,0 +1,178 @@
+"""The salary search form: every filter a visitor can set, validated, as a shareable GET URL."""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django_countries import countries
+
+from salaries.models import (
+    City,
+    Company,
+    CompanySize,
+    EmploymentType,
+    Industry,
+    Level,
+    PayBasis,
+    Role,
+    SalaryObservation,
+    Source,
+)
+from salaries.money import Display, display_unit
+
+MAX_PAY = Decimal("1000000000")
+SORTS = {
+    "-year": ("-year", "-id"),
+    "year": ("year", "id"),
+    "-pay": ("-usd_yearly", "-id"),
+    "pay": ("usd_yearly", "id"),
+}
+PAGE_SIZES = [25, 50, 100]
+REMOTE_CHOICES = [("0", "On-site"), ("50", "Hybrid"), ("100", "Fully remote")]
+
+
+class SalaryFilterForm(forms.Form):
+    """Form-level rules: ranges must not be reversed; display and sorting choices."""
+
+    display = forms.ChoiceField(choices=Display.CHOICES, required=False, label="Show figures in")
+    sort = forms.ChoiceField(
+        choices=[
+            ("-year", "Newest first"),
+            ("year", "Oldest first"),
+            ("-pay", "Highest pay first"),
+            ("pay", "Lowest pay first"),
+        ],
+        required=False,
+    )
+    per_page = forms.TypedChoiceField(
+        choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label="Per page"
+    )
+
+    RANGES = [
+        ("year_min", "year_max", "year"),
+        ("experience_min", "experience_max", "years of experience"),
+        ("pay_min", "pay_max", "pay"),
+    ]
+
+    def clean(self):
+        data = super().clean()
+        for low, high, what in self.RANGES:
+            bounds = data.get(low), data.get(high)
+            if None not in bounds and bounds[0] > bounds[1]:
+                self.add_error(high, f"The highest {what} is below the lowest.")
+        return data
+
+
+class SalaryFilter(django_filters.FilterSet):
+    role = django_filters.ModelChoiceFilter(
+        queryset=Role.objects.all(), to_field_name="slug", empty_label="Any role"
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="employee_country", choices=countries, empty_label="Any country"
+    )
+    city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), empty_label="Any city")
+    level = django_filters.MultipleChoiceFilter(
+        choices=Level.choices, widget=forms.CheckboxSelectMultiple
+    )
+    experience_min = django_filters.NumberFilter(
+        field_name="years_experience", lookup_expr="gte", min_value=0, max_value=60,
+        label="Years of experience from",
+    )  # fmt: skip
+    experience_max = django_filters.NumberFilter(
+        field_name="years_experience", lookup_expr="lte", min_value=0, max_value=60, label="to"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        queryset=Industry.objects.all(), to_field_name="slug", empty_label="Any industry"
+    )
+    company = django_filters.ModelChoiceFilter(
+        queryset=Company.objects.all(), to_field_name="slug", empty_label="Any company"
+    )
+    company_size = django_filters.MultipleChoiceFilter(
+        choices=CompanySize.choices, widget=forms.CheckboxSelectMultiple
+    )
+    employment_type = django_filters.MultipleChoiceFilter(
+        choices=EmploymentType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    remote = django_filters.ChoiceFilter(
+        field_name="remote_ratio", choices=REMOTE_CHOICES, empty_label="Any"
+    )
+    year_min = django_filters.NumberFilter(
+        field_name="year", lookup_expr="gte", min_value=1990, max_value=2100, label="Year from"
+    )
+    year_max = django_filters.NumberFilter(
+        field_name="year", lookup_expr="lte", min_value=1990, max_value=2100, label="to"
+    )
+    pay_basis = django_filters.ChoiceFilter(
+        choices=PayBasis.choices,
+        method="applies_to_published_ranges_only",
+        empty_label="Any",
+        label="Pay basis",
+        help_text="Applies to published ranges; survey answers are total gross pay.",
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), to_field_name="key", empty_label="Any source"
+    )
+    pay_min = django_filters.NumberFilter(
+        method="filter_pay", min_value=0, max_value=MAX_PAY, label="Yearly pay from"
+    )
+    pay_max = django_filters.NumberFilter(
+        method="filter_pay", min_value=0, max_value=MAX_PAY, label="to"
+    )
+
+    class Meta:
+        model = SalaryObservation
+        form = SalaryFilterForm
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # The form also carries display, sort and page size, which filter nothing.
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def applies_to_published_ranges_only(self, queryset, name, value):
+        return queryset
+
+    @property
+    def published_range_criteria(self) -> dict:
+        data = self.form.cleaned_data
+        return {
+            "role": data.get("role"),
+            "country": self.country_code,
+            "city": data.get("city"),
+            "levels": data.get("level") or [],
+            "industry": data.get("industry"),
+            "year_min": data.get("year_min"),
+            "year_max": data.get("year_max"),
+            "pay_basis": data.get("pay_basis") or "",
+            "employment_types": data.get("employment_type") or [],
+        }
+
+    def filter_pay(self, queryset, name, value):
+        unit = self.unit
+        lookup = "gte" if name == "pay_min" else "lte"
+        return queryset.filter(**{f"{unit.column}__{lookup}": unit.to_column(value)})
+
+    # What the visitor chose, with defaults, once the form is valid.
+
+    @property
+    def country_code(self) -> str:
+        return self.form.cleaned_data.get("country") or ""
+
+    @property
+    def unit(self):
+        if not hasattr(self, "_unit"):
+            choice = self.form.cleaned_data.get("display") or (
+                Display.LOCAL if self.country_code else Display.USD
+            )
+            self._unit = display_unit(choice, self.country_code)
+        return self._unit
+
+    @property
+    def ordering(self):
+        return SORTS[self.form.cleaned_data.get("sort") or "-year"]
+
+    @property
+    def per_page(self) -> int:
+        return self.form.cleaned_data.get("per_page") or PAGE_SIZES[0]

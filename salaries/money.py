@@ -1,0 +1,87 @@
+"""Units that figures are shown in, and money formatting (Babel, so lakh/crore where it's used)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+    get_territory_currencies,
+)
+
+from salaries.models import ExchangeRate
+
+# South Asian grouping (1,50,000) for the currencies whose readers expect it.
+LOCALE_FOR_CURRENCY = {"INR": "en_IN", "NPR": "en_IN", "PKR": "en_IN", "BDT": "en_IN"}
+LAKH = Decimal(100_000)
+CRORE = Decimal(10_000_000)
+
+
+def local_currency(country_code: str) -> str | None:
+    currencies = get_territory_currencies(country_code) if country_code else []
+    return currencies[0] if currencies else None
+
+
+def format_money(amount, currency: str) -> str:
+    """NPR 1,50,000 · ₹12 lakh · $120,000 · €85,000 · CA$130,000 · Int$45,000 (PPP)."""
+    if amount is None:
+        return "–"
+    amount = Decimal(str(amount)).quantize(Decimal(1))
+    if currency == "PPP":
+        return "Int$" + format_decimal(amount, "#,##0", locale="en")
+    if currency == "INR" and abs(amount) >= LAKH:
+        unit, size = ("crore", CRORE) if abs(amount) >= CRORE else ("lakh", LAKH)
+        return f"₹{format_decimal(amount / size, '#,##0.#', locale='en_IN')} {unit}"
+    locale = LOCALE_FOR_CURRENCY.get(currency, "en")
+    grouping = "#,##,##0" if locale == "en_IN" else "#,##0"
+    # A symbol made of letters (NPR, AED, CHF) reads better with a space after it.
+    space = " " if get_currency_symbol(currency, locale).isalpha() else ""
+    return format_currency(
+        amount, currency, format=f"¤{space}{grouping}", locale=locale, currency_digits=False
+    )
+
+
+class Display:
+    """The unit figures are shown in: USD, PPP-adjusted dollars, or a local currency."""
+
+    USD = "usd"
+    PPP = "ppp"
+    LOCAL = "local"
+    CHOICES = [
+        (LOCAL, "Local currency"),
+        (USD, "US dollars"),
+        (PPP, "PPP-adjusted (international $)"),
+    ]
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    code: str  # ISO 4217, or "PPP"
+    column: str  # the stored normalized column the statistics read
+    factor: float  # multiplies figures of `column`
+    rate: ExchangeRate | None = None
+
+    @property
+    def is_ppp(self) -> bool:
+        return self.code == "PPP"
+
+    def format(self, value) -> str:
+        return format_money(value, self.code)
+
+    def to_column(self, amount: Decimal) -> Decimal:
+        """An amount typed in this unit, as a value of the stored column."""
+        return amount / Decimal(str(self.factor))
+
+
+def display_unit(choice: str, country_code: str = "") -> DisplayUnit:
+    """What the figures of a page are shown in, with the rate behind a local currency."""
+    if choice == Display.PPP:
+        return DisplayUnit("PPP", "ppp_yearly", 1.0)
+    if choice == Display.LOCAL:
+        currency = local_currency(country_code)
+        if currency and currency != "USD":
+            rate = ExchangeRate.objects.filter(currency=currency).order_by("-as_of").first()
+            if rate:
+                return DisplayUnit(currency, "usd_yearly", float(rate.units_per_usd), rate)
+    return DisplayUnit("USD", "usd_yearly", 1.0)

@@ -1,0 +1,47 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Count
+from django.urls import reverse
+
+from salaries.models import PublishedRange, Role, SalaryObservation
+
+
+class RoleSitemap(Sitemap):
+    """Every role that has at least one observation or published range."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        with_observations = SalaryObservation.objects.values("role")
+        with_ranges = PublishedRange.objects.values("role")
+        return (
+            Role.objects.filter(pk__in=with_observations.union(with_ranges))
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        )
+
+    def location(self, slug):
+        return reverse("salaries:role", args=[slug])
+
+
+class RoleCountrySitemap(Sitemap):
+    """Every role and country pair with data."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        observed = (
+            SalaryObservation.objects.values_list("role__slug", "employee_country")
+            .annotate(n=Count("id"))
+            .values_list("role__slug", "employee_country")
+        )
+        published = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
+        return sorted(set(observed) | set(published))
+
+    def location(self, item):
+        slug, country = item
+        return reverse("salaries:role_country", args=[slug, country.lower()])
+
+
+sitemaps = {"roles": RoleSitemap, "role-countries": RoleCountrySitemap}

@@ -1,0 +1,188 @@
+"""Every figure the site shows about individual observations is computed here, in PostgreSQL.
+
+Definitions (stated on the methodology page):
+- percentiles use linear interpolation between the two nearest observations, PostgreSQL's
+  `percentile_cont`, so the median of 1, 2, 3, 4 is 2.5;
+- a group with fewer than MIN_SAMPLE observations shows its count and nothing else;
+- figures are yearly gross pay, in USD or PPP-adjusted international dollars (the stored
+  normalized columns). A local-currency view multiplies the USD figures by one stated rate.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    Value,
+)
+
+MIN_SAMPLE = 5
+FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+class Percentiles(Aggregate):
+    """percentile_cont(ARRAY[...]) WITHIN GROUP (ORDER BY column): several in one pass."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+    def __init__(self, expression, fractions=FRACTIONS):
+        self.fractions = ", ".join(repr(float(f)) for f in fractions)
+        super().__init__(expression, output_field=ArrayField(FloatField()))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        extra_context["fractions"] = f"ARRAY[{self.fractions}]::float8[]"
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    p10: float | None = None
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.count >= MIN_SAMPLE
+
+    def scaled(self, factor: float) -> "Summary":
+        """The same figures in another unit (percentiles commute with a positive scale)."""
+        values = {
+            name: getattr(self, name) * factor if getattr(self, name) is not None else None
+            for name in ("p10", "p25", "median", "p75", "p90")
+        }
+        return Summary(self.count, **values, year_min=self.year_min, year_max=self.year_max)
+
+
+def _summary(count, percentiles, year_min=None, year_max=None) -> Summary:
+    if count < MIN_SAMPLE or not percentiles:
+        return Summary(count, year_min=year_min, year_max=year_max)
+    p10, p25, median, p75, p90 = percentiles
+    return Summary(count, p10, p25, median, p75, p90, year_min, year_max)
+
+
+def summarize(observations, column: str) -> Summary:
+    """Count, percentiles and year span of `column` over a queryset, in one query."""
+    row = observations.filter(**{f"{column}__isnull": False}).aggregate(
+        count=Count("id"),
+        percentiles=Percentiles(column),
+        year_min=Min("year"),
+        year_max=Max("year"),
+    )
+    return _summary(row["count"], row["percentiles"], row["year_min"], row["year_max"])
+
+
+@dataclass
+class Group:
+    key: object
+    label: str
+    summary: Summary
+
+
+def breakdown(observations, column: str, by, labels=None, order=None) -> list[Group]:
+    """Summaries per value of `by` (a field path, or a list of them), in one GROUP BY query."""
+    fields = [by] if isinstance(by, str) else list(by)
+    rows = (
+        observations.filter(**{f"{column}__isnull": False})
+        .values(*fields)
+        .annotate(count=Count("id"), percentiles=Percentiles(column))
+        .order_by()
+    )
+    groups = []
+    for row in rows:
+        key = row[by] if isinstance(by, str) else tuple(row[f] for f in fields)
+        label = labels(key) if labels else str(key)
+        groups.append(Group(key, label, _summary(row["count"], row["percentiles"])))
+    if order is not None:
+        position = {value: index for index, value in enumerate(order)}
+        groups.sort(key=lambda g: position.get(g.key, len(position)))
+    else:
+        groups.sort(key=lambda g: -g.summary.count)
+    return groups
+
+
+@dataclass
+class Bin:
+    low: float
+    high: float
+    count: int
+    open_low: bool = False
+    open_high: bool = False
+
+
+@dataclass
+class Histogram:
+    bins: list[Bin] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.bins)
+
+    @property
+    def tallest(self) -> int:
+        return max((b.count for b in self.bins), default=0)
+
+
+def nice_width(span: float, target_bins: int) -> float:
+    """A bin width of 1, 2 or 5 times a power of ten giving about target_bins bins."""
+    raw = span / target_bins
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def histogram(observations, column: str, summary: Summary, target_bins: int = 12) -> Histogram:
+    """Counts per bin between round bounds around the 1st-99th percentiles.
+
+    The outermost bins are open ("under X", "X and over"), so every observation is counted
+    and a single extreme value cannot flatten the chart.
+    """
+    if not summary.enough:
+        return Histogram()
+    qs = observations.filter(**{f"{column}__isnull": False})
+    p1, p99 = qs.aggregate(p=Percentiles(column, (0.01, 0.99)))["p"]
+    if p99 <= p1:
+        return Histogram([Bin(p1, p1, summary.count)])
+    width = nice_width(p99 - p1, target_bins)
+    low = math.floor(p1 / width) * width
+    count = max(1, math.ceil((p99 - low) / width))
+    high = low + count * width
+    rows = (
+        qs.annotate(
+            bucket=Func(
+                F(column),
+                Value(low),
+                Value(high),
+                Value(count),
+                function="width_bucket",
+                output_field=IntegerField(),
+            )
+        )
+        .values("bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["bucket"]: row["n"] for row in rows}
+    bins = [Bin(low + i * width, low + (i + 1) * width, counts.get(i + 1, 0)) for i in range(count)]
+    # width_bucket puts values below `low` in bucket 0 and at or above `high` in count + 1.
+    bins[0].count += counts.get(0, 0)
+    bins[0].open_low = counts.get(0, 0) > 0
+    bins[-1].count += counts.get(count + 1, 0)
+    bins[-1].open_high = counts.get(count + 1, 0) > 0
+    return Histogram(bins)

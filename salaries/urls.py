@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from salaries import views
+
+app_name = "salaries"
+
+urlpatterns = [
+    path("salaries/", views.salary_list, name="list"),
+    path("salaries/export.csv", views.export_csv, name="export"),
+    path("salaries/<slug:role_slug>/", views.role_landing, name="role"),
+    re_path(
+        r"^salaries/(?P<role_slug>[-\w]+)/(?P<country_code>[A-Za-z]{2})/$",
+        views.role_landing,
+        name="role_country",
+    ),
+    path("compare/", views.compare, name="compare"),
+    path("methodology/", views.methodology, name="methodology"),
+]

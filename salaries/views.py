@@ -1,0 +1,232 @@
+import csv
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_countries import countries
+
+from salaries import charts, statistics
+from salaries.filters import SalaryFilter
+from salaries.forms import CompareForm
+from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source
+from salaries.money import display_unit
+
+
+def figures(filterset: SalaryFilter) -> dict:
+    """The statistics panel, histogram and published ranges for a valid filter."""
+    observations = filterset.qs
+    unit = filterset.unit
+    raw = statistics.summarize(observations, unit.column)
+    histogram = statistics.histogram(observations, unit.column, raw)
+    return {
+        "unit": unit,
+        "summary": raw.scaled(unit.factor),
+        "histogram": histogram,
+        "histogram_bars": charts.histogram_bars(histogram, unit),
+        "published_ranges": PublishedRange.objects.matching(**filterset.published_range_criteria),
+        "sources": observations.values("source__title", "source__licence")
+        .annotate(count=Count("id"))
+        .order_by("-count"),
+    }
+
+
+def occupation_jsonld(role, country_name, summary, unit) -> dict:
+    """schema.org Occupation with the pay distribution, for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": role.name,
+        "estimatedSalary": {
+            "@type": "MonetaryAmountDistribution",
+            "name": "total gross pay",
+            "currency": unit.code,
+            "duration": "P1Y",
+            "percentile10": round(summary.p10),
+            "percentile25": round(summary.p25),
+            "median": round(summary.median),
+            "percentile75": round(summary.p75),
+            "percentile90": round(summary.p90),
+        },
+    }
+    if country_name:
+        data["occupationLocation"] = {"@type": "Country", "name": country_name}
+    return data
+
+
+def scaled_breakdown(observations, unit, by, **kwargs):
+    groups = statistics.breakdown(observations, unit.column, by, **kwargs)
+    for group in groups:
+        group.summary = group.summary.scaled(unit.factor)
+    return groups
+
+
+@require_GET
+def salary_list(request):
+    filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
+    context = {"filterset": filterset, "form": filterset.form, "fixed_fields": []}
+    if filterset.is_valid():
+        context.update(figures(filterset))
+        if context["summary"].enough:
+            observations = filterset.qs.for_listing().order_by(*filterset.ordering)
+            paginator = Paginator(observations, filterset.per_page)
+            context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "salaries/list.html", context)
+
+
+def level_label(value):
+    return Level(value).label if value else "Not stated"
+
+
+@require_GET
+def role_landing(request, role_slug, country_code=None):
+    role = get_object_or_404(Role, slug=role_slug)
+    country = (country_code or "").upper()
+    if country_code and (country_code != country_code.lower() or country not in countries):
+        raise Http404("No such country")
+    data = request.GET.copy()
+    data["role"] = role.slug
+    if country:
+        data["country"] = country
+    filterset = SalaryFilter(data, queryset=SalaryObservation.objects.all())
+    context = {
+        "role": role,
+        "country": country,
+        "country_name": dict(countries).get(country, ""),
+        "filterset": filterset,
+        "form": filterset.form,
+        "fixed_fields": ["role", "country"],
+        "canonical": request.build_absolute_uri(request.path),
+    }
+    if filterset.is_valid():
+        context.update(figures(filterset))
+        observations, unit = filterset.qs, filterset.unit
+        if context["summary"].enough and unit.code != "PPP":
+            context["occupation"] = occupation_jsonld(
+                role, context["country_name"], context["summary"], unit
+            )
+        context["by_level"] = scaled_breakdown(
+            observations, unit, "level", labels=level_label, order=[v for v, _ in Level.choices]
+        )
+        context["level_rows"], context["level_chart_height"] = charts.spread_rows(
+            context["by_level"]
+        )
+        context["by_year"] = scaled_breakdown(
+            observations, unit, "year", order=range(2100, 1989, -1)
+        )
+        context["by_city"] = scaled_breakdown(
+            observations.filter(city__isnull=False), unit, "city__name"
+        )
+        context["by_industry"] = scaled_breakdown(
+            observations.filter(industry__isnull=False), unit, "industry__name"
+        )
+        if not country:
+            context["by_country"] = scaled_breakdown(
+                observations, unit, "employee_country", labels=lambda c: dict(countries)[c]
+            )[:15]
+    return render(request, "salaries/landing.html", context)
+
+
+@require_GET
+def compare(request):
+    form = CompareForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        role, codes = form.cleaned_data["role"], form.cleaned_data["countries"]
+        levels = form.cleaned_data["levels"]
+        observations = SalaryObservation.objects.filter(role=role, employee_country__in=codes)
+        if levels:
+            observations = observations.filter(level__in=levels)
+        names = dict(countries)
+        columns = []
+        for choice in ("usd", "ppp"):
+            unit = display_unit(choice)
+            by = ["employee_country", "level"] if levels else ["employee_country"]
+            groups = statistics.breakdown(
+                observations, unit.column, by, labels=lambda key: compare_label(key, names)
+            )
+            order = {code: i for i, code in enumerate(codes)}
+            groups.sort(key=lambda g: (order[g.key[0]], g.key[1:]))
+            rows, height = charts.spread_rows(groups)
+            columns.append({"unit": unit, "groups": groups, "rows": rows, "height": height})
+        context.update(
+            role=role,
+            countries=[(code, names[code]) for code in codes],
+            columns=columns,
+            published_ranges=PublishedRange.objects.matching(role=role).filter(country__in=codes),
+        )
+    return render(request, "salaries/compare.html", context)
+
+
+def compare_label(key, names):
+    country, *rest = key
+    return " · ".join([names[country], *(level_label(level) for level in rest)])
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_FIELDS = [
+    ("role", "role__name"),
+    ("level", "level"),
+    ("years_experience", "years_experience"),
+    ("employment_type", "employment_type"),
+    ("employee_country", "employee_country"),
+    ("company_country", "company_country"),
+    ("company_size", "company_size"),
+    ("remote_ratio", "remote_ratio"),
+    ("year", "year"),
+    ("amount", "amount"),
+    ("currency", "currency_id"),
+    ("period", "period"),
+    ("yearly_amount", "yearly_amount"),
+    ("usd_yearly", "usd_yearly"),
+    ("ppp_yearly", "ppp_yearly"),
+    ("source", "source__title"),
+    ("licence", "source__licence"),
+]
+
+
+@require_GET
+def export_csv(request):
+    filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
+    if not filterset.is_valid():
+        return render(
+            request,
+            "salaries/list.html",
+            {"filterset": filterset, "form": filterset.form},
+            status=400,
+        )
+    observations = filterset.qs.order_by(*filterset.ordering)
+    if observations.count() < statistics.MIN_SAMPLE:
+        return render(
+            request,
+            "salaries/list.html",
+            {"filterset": filterset, "form": filterset.form, "export_refused": True},
+            status=400,
+        )
+    writer = csv.writer(Echo())
+    rows = observations.values_list(*(path for _, path in EXPORT_FIELDS)).iterator(2000)
+    header = [name for name, _ in EXPORT_FIELDS]
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _with_header(header, rows)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = 'attachment; filename="talab-salaries.csv"'
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+@require_GET
+def methodology(request):
+    sources = Source.objects.annotate(
+        observations=Count("salaryobservation", distinct=True),
+        ranges=Count("publishedrange", distinct=True),
+    ).order_by("kind", "title")
+    return render(request, "salaries/methodology.html", {"sources": sources})
