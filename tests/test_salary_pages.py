@@ -1,0 +1,247 @@
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from salaries.models import Level, Role, SalaryObservation
+from tests.factories import RoleFactory, SalaryObservationFactory
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+MLE = "machine-learning-engineer"
+LIST = "/salaries/"
+LANDING = f"/salaries/{MLE}/np/"
+COMPARE = "/compare/"
+EXPORT = "/salaries/export.csv"
+
+
+def observe(count, country="NP", level=Level.MID, usd=10_000, step=100, **fields):
+    role = Role.objects.get(slug=MLE)
+    for i in range(count):
+        value = Decimal(usd + i * step)
+        SalaryObservationFactory(
+            role=role,
+            employee_country=country,
+            level=level,
+            amount=value,
+            usd_yearly=value,
+            ppp_yearly=value * 3,
+            **fields,
+        )
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_list_page_shows_statistics_sources_and_reports(client):
+    observe(12)
+    response = client.get(LIST, {"role": MLE, "country": "NP", "display": "usd"})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert 'data-testid="count">12<' in page
+    assert "$10,550" in page  # median of 10,000 ... 11,100 in steps of 100
+    assert "How pay is spread" in page and "<svg" in page
+    assert "What published sources say" in page
+    assert "Machine Learning Engineer Salary in Nepal and Abroad" in page  # the citation
+    assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 12
+
+
+def test_local_currency_states_its_rate_and_date(client):
+    observe(6)
+    page = text_of(client.get(LIST, {"country": "NP"}))
+    assert re.search(r"In NPR at [\d.]+ per US dollar \(as of \d+ \w+ 20\d\d", page)
+    assert "NPR 1," in page  # lakh grouping, e.g. NPR 1,40,xxx
+
+
+def test_ppp_view_uses_the_adjusted_column(client):
+    observe(6)
+    page = text_of(client.get(LIST, {"country": "NP", "display": "ppp"}))
+    assert "Int$30,750" in page  # median 10,250 x 3
+    assert "purchasing-power factor" in page
+
+
+def test_fewer_than_five_reports_show_the_count_and_no_figure(client):
+    observe(4)
+    response = client.get(LIST, {"country": "NP"})
+    page = text_of(response)
+    assert "Not enough data yet" in page
+    assert 'data-testid="count">4<' in page
+    assert "Median" not in page and "How pay is spread" not in page
+    assert 'data-testid="reports"' not in page  # no individual rows either
+
+
+def test_filtered_to_nothing_says_so(client):
+    observe(6)
+    page = text_of(client.get(LIST, {"country": "IS"}))
+    assert "nothing matches this filter" in page
+
+
+def test_filters_narrow_the_reports(client):
+    observe(6, level=Level.MID, usd=10_000)
+    observe(7, level=Level.SENIOR, usd=50_000)
+    page = text_of(client.get(LIST, {"country": "NP", "level": "senior", "display": "usd"}))
+    assert 'data-testid="count">7<' in page
+    assert "$50,300" in page
+    page = text_of(client.get(LIST, {"country": "NP", "pay_min": "50100", "display": "usd"}))
+    assert 'data-testid="count">6<' in page
+
+
+def test_sorting_and_pagination_keep_the_query(client):
+    observe(30)
+    response = client.get(LIST, {"country": "NP", "sort": "-pay", "per_page": 25, "page": 2})
+    page = text_of(response)
+    assert "Page 2 of 2" in page
+    assert "sort=-pay" in page and "per_page=25" in page
+    assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 5
+
+
+BAD_QUERIES = {
+    "unknown codes": {"country": "ZZ", "role": "no-such-role", "level": "wizard"},
+    "reversed ranges": {"year_min": "2025", "year_max": "2020", "pay_min": "9", "pay_max": "1"},
+    "huge numbers": {"year_min": "99999999999999999999", "pay_max": "1e400"},
+    "negative numbers": {"experience_min": "-3", "pay_min": "-100"},
+    "junk": {"pay_min": "lots", "year_max": "<script>alert(1)</script>", "display": "\x00"},
+    "repeated keys": {"country": ["NP", "ZZ"], "year_min": ["2020", "x"]},
+    "bad page": {"page": "-1", "per_page": "100000", "sort": "'; DROP TABLE"},
+}
+
+
+@pytest.mark.parametrize("kind", BAD_QUERIES)
+@pytest.mark.parametrize("url", [LIST, LANDING, EXPORT])
+def test_bad_query_strings_never_give_a_500(client, url, kind):
+    observe(6)
+    response = client.get(url, BAD_QUERIES[kind])
+    assert response.status_code in (200, 400)
+    if kind != "repeated keys" or url != EXPORT:
+        assert b"<script>alert" not in response.content
+    if response.status_code == 400 or kind in ("unknown codes", "reversed ranges", "junk"):
+        assert b"errorlist" in response.content or b"need fixing" in response.content
+
+
+def test_a_reversed_range_is_reported_beside_the_field(client):
+    page = text_of(client.get(LIST, {"year_min": "2025", "year_max": "2020"}))
+    assert "The highest year is below the lowest." in page
+    assert 'value="2025"' in page  # what the visitor typed is kept
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"role": MLE, "countries": ["ZZ", "US"]},
+        {"role": "nope", "countries": ["US", "IN"]},
+        {"role": MLE, "countries": ["US"]},
+        {"role": MLE, "countries": ["US", "IN"], "levels": ["boss"]},
+        {"role": MLE, "countries": ["US", "IN", "GB", "DE", "FR", "NP", "CA"]},
+    ],
+)
+def test_compare_rejects_bad_input_with_a_message(client, query):
+    response = client.get(COMPARE, query)
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+
+
+def test_landing_page_has_headline_breakdowns_citations_and_metadata(client):
+    observe(6, level=Level.MID)
+    observe(5, level=Level.SENIOR, usd=40_000)
+    response = client.get(LANDING, {"display": "usd"})
+    page = text_of(response)
+    assert "<title>Machine Learning Engineer salary in Nepal · Talab</title>" in page
+    assert (
+        '<link rel="canonical" href="http://testserver/salaries/machine-learning-engineer/np/">'
+        in page
+    )
+    assert 'name="description" content="Machine Learning Engineers in Nepal earn a median' in page
+    assert "By level" in page and "By year" in page and "By city" in page
+    assert "NPR 70,000 – NPR 1,60,000 per month" in page  # the seed range, as published
+    ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page).group(1))
+    assert ld["@type"] == "Occupation" and ld["name"] == "Machine Learning Engineer"
+    distribution = ld["estimatedSalary"]
+    assert distribution["@type"] == "MonetaryAmountDistribution"
+    assert distribution["currency"] == "USD" and distribution["duration"] == "P1Y"
+    assert distribution["percentile10"] <= distribution["median"] <= distribution["percentile90"]
+
+
+def test_landing_page_without_enough_data_has_no_structured_salary(client):
+    page = text_of(client.get(LANDING))
+    assert "Not enough data yet" in page
+    assert "application/ld+json" not in page
+    assert "What published sources say" in page
+
+
+@pytest.mark.parametrize(
+    "url", [f"/salaries/{MLE}/zz/", "/salaries/no-such-role/", f"/salaries/{MLE}/NP/"]
+)
+def test_unknown_role_or_country_is_a_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_compare_shows_countries_side_by_side_in_usd_and_ppp(client):
+    observe(6, country="NP", usd=10_000)
+    observe(8, country="IN", usd=20_000)
+    response = client.get(COMPARE, {"role": MLE, "countries": ["NP", "IN"]})
+    page = text_of(response)
+    assert "In US dollars" in page and "Adjusted for purchasing power" in page
+    assert "$10,250" in page and "$20,350" in page
+    assert "Int$30,750" in page
+    assert page.index("Nepal") < page.index("India")  # the order the visitor chose
+    assert "Machine Learning Engineer Salary Trends" in page  # India's published ranges
+
+
+def test_csv_export_has_public_fields_only_and_the_small_sample_rule(client):
+    observe(6)
+    response = client.get(EXPORT, {"country": "NP"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 6
+    assert "source_key" not in rows[0] and "import_batch" not in rows[0]
+    assert rows[0]["role"] == "Machine Learning Engineer" and rows[0]["employee_country"] == "NP"
+    refused = client.get(EXPORT, {"country": "NP", "level": "senior"})
+    assert refused.status_code == 400
+    assert b"at least 5" in refused.content
+
+
+def test_sitemap_lists_landing_pages_with_data(client):
+    observe(1, country="IN")
+    RoleFactory(name="Underwater Basket Weaver")
+    body = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/salaries/machine-learning-engineer/" in body
+    assert "http://testserver/salaries/machine-learning-engineer/in/" in body
+    assert "http://testserver/salaries/machine-learning-engineer/np/" in body  # seed ranges
+    assert "underwater-basket-weaver" not in body
+
+
+def test_methodology_states_the_rules_and_lists_sources(client):
+    page = text_of(client.get("/methodology/"))
+    assert "percentile_cont" in page and "2,080" in page
+    assert "aijobs.net salaries" in page and "CC0" in page
+
+
+@pytest.mark.parametrize(
+    "url, query",
+    [
+        (LIST, {"country": "NP"}),
+        (LANDING, {}),
+        (f"/salaries/{MLE}/", {}),
+        (COMPARE, {"role": MLE, "countries": ["NP", "IN", "US"], "levels": ["mid", "senior"]}),
+    ],
+)
+def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_queries, url, query):
+    observe(10, country="NP")
+    observe(10, country="IN")
+    observe(10, country="US")
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, query)
+    SalaryObservationFactory.create_batch(
+        150, role=Role.objects.get(slug=MLE), employee_country="NP", ppp_yearly=Decimal(1)
+    )
+    for country in ("IN", "US"):
+        observe(40, country=country, level=Level.SENIOR)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, query)
+    assert response.status_code == 200
+    assert SalaryObservation.objects.count() > 200
