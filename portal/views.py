@@ -1,13 +1,27 @@
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from salaries.models import PublishedRange, Role, SalaryObservation
+from salaries.statistics import MIN_SAMPLE
+
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    popular_roles = (
+        Role.objects.annotate(reports=Count("salaryobservation"))
+        .filter(reports__gte=MIN_SAMPLE)
+        .order_by("-reports")[:12]
+    )
+    context = {
+        "popular_roles": popular_roles,
+        "report_count": SalaryObservation.objects.count(),
+        "range_count": PublishedRange.objects.count(),
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

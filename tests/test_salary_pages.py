@@ -245,3 +245,13 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
         response = client.get(url, query)
     assert response.status_code == 200
     assert SalaryObservation.objects.count() > 200
+
+
+def test_home_page_links_roles_with_enough_reports_and_the_key_question(client):
+    observe(5, country="IN")
+    RoleFactory(name="Prompt Whisperer")
+    SalaryObservationFactory(role=Role.objects.get(name="Prompt Whisperer"))
+    page = text_of(client.get("/"))
+    assert '<a href="/salaries/machine-learning-engineer/">Machine Learning Engineer</a>' in page
+    assert "Prompt Whisperer" not in page  # one report is not enough to feature
+    assert "/compare/?role=machine-learning-engineer&amp;countries=NP" in page
