@@ -8,7 +8,7 @@ LOCAL_ENV := HTTPS=0
 # The aijobs.net survey (CC0) is imported from here when present; it is never committed.
 AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
-.PHONY: install run serve load test lint format superuser shell db-start db-stop clean
+.PHONY: install browser run load test format superuser shell db-start db-stop clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,17 @@ run: load
 	@echo ""
 	$(LOCAL_ENV) $(VENV)/bin/gunicorn --config gunicorn.conf.py portal.wsgi
 
-test: install
+# End-to-end tests drive Debian's Chromium (a browser download does not work here).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; fi; }
+
+test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -rs
 
 format: install
 	$(VENV)/bin/ruff check --fix .

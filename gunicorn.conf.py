@@ -14,3 +14,6 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket lives at one path per user (~/.gunicorn), so a second server (the
+# end-to-end tests beside `make run`) would take it over; nothing here uses it.
+control_socket_disable = True

@@ -1,6 +1,6 @@
 """Load a running Talab (gunicorn on 127.0.0.1) and report page latency as ratios to a bare page.
 
-Usage: .venv/bin/python bench/pages.py [--base http://127.0.0.1:8000] [--requests 200] [--concurrency 4]
+Usage: .venv/bin/python bench/pages.py [--base URL] [--requests 200] [--concurrency 4]
 
 Each URL gets the same number of requests from a pool of threads in this separate process.
 The baseline is /robots.txt, a template with no database query, measured in the same run, so

@@ -1,7 +1,8 @@
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -33,6 +34,11 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"db": "unavailable"}, status=503)
     return JsonResponse({"db": "ok"})
+
+
+@require_GET
+def favicon(request):
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_GET

@@ -39,8 +39,8 @@ def histogram_bars(histogram, unit, height=180) -> list[HistogramBar]:
             width=round(bar_width - 2, 1),
             height=y(b.count),
             count=b.count,
-            low_label=unit.format(b.low * unit.factor),
-            high_label=unit.format(b.high * unit.factor),
+            low_label=unit.format(b.low),
+            high_label=unit.format(b.high),
             open_low=b.open_low,
             open_high=b.open_high,
         )

@@ -24,8 +24,8 @@ MAX_PAY = Decimal("1000000000")
 SORTS = {
     "-year": ("-year", "-id"),
     "year": ("year", "id"),
-    "-pay": ("-usd_yearly", "-id"),
-    "pay": ("usd_yearly", "id"),
+    "-pay": ("-pay", "-id"),  # `pay` is annotated in the display unit by the list and export
+    "pay": ("pay", "id"),
 }
 PAGE_SIZES = [25, 50, 100]
 REMOTE_CHOICES = [("0", "On-site"), ("50", "Hybrid"), ("100", "Fully remote")]
@@ -150,9 +150,8 @@ class SalaryFilter(django_filters.FilterSet):
         }
 
     def filter_pay(self, queryset, name, value):
-        unit = self.unit
         lookup = "gte" if name == "pay_min" else "lte"
-        return queryset.filter(**{f"{unit.column}__{lookup}": unit.to_column(value)})
+        return queryset.alias(pay=self.unit.value).filter(**{f"pay__{lookup}": value})
 
     # What the visitor chose, with defaults, once the form is valid.
 

@@ -9,8 +9,9 @@ from babel.numbers import (
     get_currency_symbol,
     get_territory_currencies,
 )
+from django.db.models import Case, DecimalField, Expression, F, Max, Value, When
 
-from salaries.models import ExchangeRate
+from salaries.models import ExchangeRate, PurchasingPowerFactor
 
 # South Asian grouping (1,50,000) for the currencies whose readers expect it.
 LOCALE_FOR_CURRENCY = {"INR": "en_IN", "NPR": "en_IN", "PKR": "en_IN", "BDT": "en_IN"}
@@ -57,10 +58,12 @@ class Display:
 
 @dataclass(frozen=True)
 class DisplayUnit:
+    """What figures are shown in, and the SQL expression giving each report's yearly pay in it."""
+
     code: str  # ISO 4217, or "PPP"
-    column: str  # the stored normalized column the statistics read
-    factor: float  # multiplies figures of `column`
-    rate: ExchangeRate | None = None
+    value: Expression
+    rate: ExchangeRate | None = None  # the one rate a local-currency view converts with
+    ppp_year: int | None = None
 
     @property
     def is_ppp(self) -> bool:
@@ -69,19 +72,22 @@ class DisplayUnit:
     def format(self, value) -> str:
         return format_money(value, self.code)
 
-    def to_column(self, amount: Decimal) -> Decimal:
-        """An amount typed in this unit, as a value of the stored column."""
-        return amount / Decimal(str(self.factor))
-
 
 def display_unit(choice: str, country_code: str = "") -> DisplayUnit:
-    """What the figures of a page are shown in, with the rate behind a local currency."""
+    """The unit of a page. A local-currency view keeps reports paid in that currency as they
+    were reported and converts the others from USD at the latest rate, which it states."""
     if choice == Display.PPP:
-        return DisplayUnit("PPP", "ppp_yearly", 1.0)
+        year = PurchasingPowerFactor.objects.aggregate(year=Max("year"))["year"]
+        return DisplayUnit("PPP", F("ppp_yearly"), ppp_year=year)
     if choice == Display.LOCAL:
         currency = local_currency(country_code)
         if currency and currency != "USD":
             rate = ExchangeRate.objects.filter(currency=currency).order_by("-as_of").first()
             if rate:
-                return DisplayUnit(currency, "usd_yearly", float(rate.units_per_usd), rate)
-    return DisplayUnit("USD", "usd_yearly", 1.0)
+                value = Case(
+                    When(currency=currency, then=F("yearly_amount")),
+                    default=F("usd_yearly") * Value(rate.units_per_usd),
+                    output_field=DecimalField(max_digits=20, decimal_places=2),
+                )
+                return DisplayUnit(currency, value, rate)
+    return DisplayUnit("USD", F("usd_yearly"))

@@ -4,8 +4,8 @@ Definitions (stated on the methodology page):
 - percentiles use linear interpolation between the two nearest observations, PostgreSQL's
   `percentile_cont`, so the median of 1, 2, 3, 4 is 2.5;
 - a group with fewer than MIN_SAMPLE observations shows its count and nothing else;
-- figures are yearly gross pay, in USD or PPP-adjusted international dollars (the stored
-  normalized columns). A local-currency view multiplies the USD figures by one stated rate.
+- figures are yearly gross pay in the unit a page shows (salaries.money.DisplayUnit): an SQL
+  expression over the stored normalized columns, so the database computes every percentile.
 """
 
 import math
@@ -59,14 +59,6 @@ class Summary:
     def enough(self) -> bool:
         return self.count >= MIN_SAMPLE
 
-    def scaled(self, factor: float) -> "Summary":
-        """The same figures in another unit (percentiles commute with a positive scale)."""
-        values = {
-            name: getattr(self, name) * factor if getattr(self, name) is not None else None
-            for name in ("p10", "p25", "median", "p75", "p90")
-        }
-        return Summary(self.count, **values, year_min=self.year_min, year_max=self.year_max)
-
 
 def _summary(count, percentiles, year_min=None, year_max=None) -> Summary:
     if count < MIN_SAMPLE or not percentiles:
@@ -75,11 +67,18 @@ def _summary(count, percentiles, year_min=None, year_max=None) -> Summary:
     return Summary(count, p10, p25, median, p75, p90, year_min, year_max)
 
 
-def summarize(observations, column: str) -> Summary:
-    """Count, percentiles and year span of `column` over a queryset, in one query."""
-    row = observations.filter(**{f"{column}__isnull": False}).aggregate(
+def with_pay(observations, value):
+    """(observations whose pay is known, the pay expression); `value` may be a field name."""
+    value = F(value) if isinstance(value, str) else value
+    return observations.alias(pay=value).filter(pay__isnull=False), value
+
+
+def summarize(observations, value) -> Summary:
+    """Count, percentiles and year span of pay over a queryset, in one query."""
+    observations, value = with_pay(observations, value)
+    row = observations.aggregate(
         count=Count("id"),
-        percentiles=Percentiles(column),
+        percentiles=Percentiles(value),
         year_min=Min("year"),
         year_max=Max("year"),
     )
@@ -93,13 +92,13 @@ class Group:
     summary: Summary
 
 
-def breakdown(observations, column: str, by, labels=None, order=None) -> list[Group]:
+def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
     """Summaries per value of `by` (a field path, or a list of them), in one GROUP BY query."""
     fields = [by] if isinstance(by, str) else list(by)
+    observations, value = with_pay(observations, value)
     rows = (
-        observations.filter(**{f"{column}__isnull": False})
-        .values(*fields)
-        .annotate(count=Count("id"), percentiles=Percentiles(column))
+        observations.values(*fields)
+        .annotate(count=Count("id"), percentiles=Percentiles(value))
         .order_by()
     )
     groups = []
@@ -147,7 +146,7 @@ def nice_width(span: float, target_bins: int) -> float:
     return 10 * magnitude
 
 
-def histogram(observations, column: str, summary: Summary, target_bins: int = 12) -> Histogram:
+def histogram(observations, value, summary: Summary, target_bins: int = 12) -> Histogram:
     """Counts per bin between round bounds around the 1st-99th percentiles.
 
     The outermost bins are open ("under X", "X and over"), so every observation is counted
@@ -155,8 +154,8 @@ def histogram(observations, column: str, summary: Summary, target_bins: int = 12
     """
     if not summary.enough:
         return Histogram()
-    qs = observations.filter(**{f"{column}__isnull": False})
-    p1, p99 = qs.aggregate(p=Percentiles(column, (0.01, 0.99)))["p"]
+    qs, value = with_pay(observations, value)
+    p1, p99 = qs.aggregate(p=Percentiles(value, (0.01, 0.99)))["p"]
     if p99 <= p1:
         return Histogram([Bin(p1, p1, summary.count)])
     width = nice_width(p99 - p1, target_bins)
@@ -166,7 +165,7 @@ def histogram(observations, column: str, summary: Summary, target_bins: int = 12
     rows = (
         qs.annotate(
             bucket=Func(
-                F(column),
+                value,
                 Value(low),
                 Value(high),
                 Value(count),

@@ -18,11 +18,11 @@ def figures(filterset: SalaryFilter) -> dict:
     """The statistics panel, histogram and published ranges for a valid filter."""
     observations = filterset.qs
     unit = filterset.unit
-    raw = statistics.summarize(observations, unit.column)
-    histogram = statistics.histogram(observations, unit.column, raw)
+    summary = statistics.summarize(observations, unit.value)
+    histogram = statistics.histogram(observations, unit.value, summary)
     return {
         "unit": unit,
-        "summary": raw.scaled(unit.factor),
+        "summary": summary,
         "histogram": histogram,
         "histogram_bars": charts.histogram_bars(histogram, unit),
         "published_ranges": PublishedRange.objects.matching(**filterset.published_range_criteria),
@@ -55,13 +55,6 @@ def occupation_jsonld(role, country_name, summary, unit) -> dict:
     return data
 
 
-def scaled_breakdown(observations, unit, by, **kwargs):
-    groups = statistics.breakdown(observations, unit.column, by, **kwargs)
-    for group in groups:
-        group.summary = group.summary.scaled(unit.factor)
-    return groups
-
-
 @require_GET
 def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
@@ -69,7 +62,11 @@ def salary_list(request):
     if filterset.is_valid():
         context.update(figures(filterset))
         if context["summary"].enough:
-            observations = filterset.qs.for_listing().order_by(*filterset.ordering)
+            observations = (
+                filterset.qs.for_listing()
+                .annotate(pay=filterset.unit.value)
+                .order_by(*filterset.ordering)
+            )
             paginator = Paginator(observations, filterset.per_page)
             context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "salaries/list.html", context)
@@ -106,24 +103,28 @@ def role_landing(request, role_slug, country_code=None):
             context["occupation"] = occupation_jsonld(
                 role, context["country_name"], context["summary"], unit
             )
-        context["by_level"] = scaled_breakdown(
-            observations, unit, "level", labels=level_label, order=[v for v, _ in Level.choices]
+        context["by_level"] = statistics.breakdown(
+            observations,
+            unit.value,
+            "level",
+            labels=level_label,
+            order=[v for v, _ in Level.choices],
         )
         context["level_rows"], context["level_chart_height"] = charts.spread_rows(
             context["by_level"]
         )
-        context["by_year"] = scaled_breakdown(
-            observations, unit, "year", order=range(2100, 1989, -1)
+        context["by_year"] = statistics.breakdown(
+            observations, unit.value, "year", order=range(2100, 1989, -1)
         )
-        context["by_city"] = scaled_breakdown(
-            observations.filter(city__isnull=False), unit, "city__name"
+        context["by_city"] = statistics.breakdown(
+            observations.filter(city__isnull=False), unit.value, "city__name"
         )
-        context["by_industry"] = scaled_breakdown(
-            observations.filter(industry__isnull=False), unit, "industry__name"
+        context["by_industry"] = statistics.breakdown(
+            observations.filter(industry__isnull=False), unit.value, "industry__name"
         )
         if not country:
-            context["by_country"] = scaled_breakdown(
-                observations, unit, "employee_country", labels=lambda c: dict(countries)[c]
+            context["by_country"] = statistics.breakdown(
+                observations, unit.value, "employee_country", labels=lambda c: dict(countries)[c]
             )[:15]
     return render(request, "salaries/landing.html", context)
 
@@ -144,7 +145,7 @@ def compare(request):
             unit = display_unit(choice)
             by = ["employee_country", "level"] if levels else ["employee_country"]
             groups = statistics.breakdown(
-                observations, unit.column, by, labels=lambda key: compare_label(key, names)
+                observations, unit.value, by, labels=lambda key: compare_label(key, names)
             )
             order = {code: i for i, code in enumerate(codes)}
             groups.sort(key=lambda g: (order[g.key[0]], g.key[1:]))
@@ -200,7 +201,7 @@ def export_csv(request):
             {"filterset": filterset, "form": filterset.form},
             status=400,
         )
-    observations = filterset.qs.order_by(*filterset.ordering)
+    observations = filterset.qs.annotate(pay=filterset.unit.value).order_by(*filterset.ordering)
     if observations.count() < statistics.MIN_SAMPLE:
         return render(
             request,

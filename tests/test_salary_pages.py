@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from salaries.models import Level, Role, SalaryObservation
+from salaries.money import format_money
 from tests.factories import RoleFactory, SalaryObservationFactory
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -50,11 +51,23 @@ def test_list_page_shows_statistics_sources_and_reports(client):
     assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 12
 
 
-def test_local_currency_states_its_rate_and_date(client):
-    observe(6)
+def test_local_currency_keeps_local_pay_as_reported_and_states_the_rate(client):
+    from salaries.models import Currency
+
+    npr = Currency.objects.get(code="NPR")
+    role = Role.objects.get(slug=MLE)
+    for _ in range(5):  # NPR 1,00,000 a month, whatever the dollar did since
+        SalaryObservationFactory(
+            role=role, employee_country="NP", currency=npr, period="month",
+            amount=Decimal(100_000), yearly_amount=Decimal(1_200_000), usd_yearly=Decimal(1),
+        )  # fmt: skip
+    observe(1, usd=1_000_000)  # one report paid in dollars: converted at the stated rate
     page = text_of(client.get(LIST, {"country": "NP"}))
-    assert re.search(r"In NPR at [\d.]+ per US dollar \(as of \d+ \w+ 20\d\d", page)
-    assert "NPR 1," in page  # lakh grouping, e.g. NPR 1,40,xxx
+    assert "NPR 12,00,000" in page  # the median, exactly as reported
+    rate = re.search(r"others converted at ([\d.]+) per US dollar \(as of \d+ \w+ 20\d\d", page)
+    assert rate
+    converted = format_money(Decimal(1_000_000) * Decimal(rate.group(1)), "NPR")
+    assert converted in page  # the dollar report's row, in rupees
 
 
 def test_ppp_view_uses_the_adjusted_column(client):
