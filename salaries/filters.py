@@ -48,6 +48,16 @@ class SalaryFilterForm(forms.Form):
         choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label="Per page"
     )
 
+    DISPLAY_FIELDS = ("display", "sort", "per_page")
+
+    def filter_fields(self, fixed=()):
+        """The bound filter fields, less those a landing page fixes in its URL."""
+        skip = {*self.DISPLAY_FIELDS, *fixed}
+        return [field for field in self if field.name not in skip]
+
+    def display_fields(self):
+        return [self[name] for name in self.DISPLAY_FIELDS]
+
     RANGES = [
         ("year_min", "year_max", "year"),
         ("experience_min", "experience_max", "years of experience"),

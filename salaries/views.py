@@ -58,7 +58,7 @@ def occupation_jsonld(role, country_name, summary, unit) -> dict:
 @require_GET
 def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
-    context = {"filterset": filterset, "form": filterset.form, "fixed_fields": []}
+    context = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if filterset.is_valid():
         context.update(figures(filterset))
         if context["summary"].enough:
@@ -91,9 +91,8 @@ def role_landing(request, role_slug, country_code=None):
         "role": role,
         "country": country,
         "country_name": dict(countries).get(country, ""),
-        "filterset": filterset,
         "form": filterset.form,
-        "fixed_fields": ["role", "country"],
+        "filter_fields": filterset.form.filter_fields(fixed=["role", "country"]),
         "canonical": request.build_absolute_uri(request.path),
     }
     if filterset.is_valid():
@@ -194,21 +193,13 @@ EXPORT_FIELDS = [
 @require_GET
 def export_csv(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
+    refused = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if not filterset.is_valid():
-        return render(
-            request,
-            "salaries/list.html",
-            {"filterset": filterset, "form": filterset.form},
-            status=400,
-        )
+        return render(request, "salaries/list.html", refused, status=400)
     observations = filterset.qs.annotate(pay=filterset.unit.value).order_by(*filterset.ordering)
     if observations.count() < statistics.MIN_SAMPLE:
-        return render(
-            request,
-            "salaries/list.html",
-            {"filterset": filterset, "form": filterset.form, "export_refused": True},
-            status=400,
-        )
+        refused["export_refused"] = True
+        return render(request, "salaries/list.html", refused, status=400)
     writer = csv.writer(Echo())
     rows = observations.values_list(*(path for _, path in EXPORT_FIELDS)).iterator(2000)
     header = [name for name, _ in EXPORT_FIELDS]
