@@ -1,24 +1,18 @@
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from salaries.models import PublishedRange, Role, SalaryObservation
-from salaries.statistics import MIN_SAMPLE
+from salaries import statistics
+from salaries.models import PublishedRange, SalaryObservation
 
 
-@require_GET
+@require_safe
 def home(request):
-    popular_roles = (
-        Role.objects.annotate(reports=Count("salaryobservation"))
-        .filter(reports__gte=MIN_SAMPLE)
-        .order_by("-reports")[:12]
-    )
     context = {
-        "popular_roles": popular_roles,
+        "popular_roles": statistics.roles_with_most_reports(12),
         "report_count": SalaryObservation.objects.count(),
         "range_count": PublishedRange.objects.count(),
     }
@@ -26,7 +20,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -36,11 +30,11 @@ def healthz(request):
     return JsonResponse({"db": "ok"})
 
 
-@require_GET
+@require_safe
 def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")

@@ -15,6 +15,7 @@ from salaries.models import (
     ExchangeRate,
     ImportBatch,
     Industry,
+    PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
     Role,
@@ -67,23 +68,21 @@ class MergeRolesForm(forms.Form):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "family", "observation_count", "slug"]
+    list_display = ["name", "family", "slug"]
     list_filter = ["family"]
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoleAliasInline]
     actions = ["merge_roles"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(observations=Count("salaryobservation"))
-
-    @admin.display(ordering="observations", description="observations")
-    def observation_count(self, role):
-        return role.observations
-
-    @admin.action(description="Merge selected roles into one of them", permissions=["change"])
+    @admin.action(
+        description="Merge selected roles into one of them", permissions=["change", "delete"]
+    )
     def merge_roles(self, request, queryset):
-        roles = queryset.order_by("-observations", "name")
+        # Counting only the selected roles keeps the changelist itself free of a big join.
+        roles = queryset.annotate(observations=Count("salaryobservation")).order_by(
+            "-observations", "name"
+        )
         if roles.count() < 2:
             self.message_user(request, "Select at least two roles to merge.", messages.WARNING)
             return None
@@ -110,6 +109,7 @@ class RoleAdmin(admin.ModelAdmin):
 @admin.register(RoleAlias)
 class RoleAliasAdmin(admin.ModelAdmin):
     list_display = ["name", "role"]
+    list_filter = ["role__family"]
     search_fields = ["name", "role__name"]
     list_select_related = ["role"]
     autocomplete_fields = ["role"]
@@ -130,6 +130,14 @@ class CityAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(CompanyAlias)
+class CompanyAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "company"]
+    search_fields = ["name", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+
+
 class CompanyAliasInline(admin.TabularInline):
     model = CompanyAlias
     extra = 1
@@ -143,14 +151,21 @@ class CompanyAdmin(admin.ModelAdmin):
     inlines = [CompanyAliasInline]
 
 
-RECOMPUTE_NOTE = (
-    "Stored figures use the rates and factors of their last normalization: after an edit, "
-    "run `manage.py normalize_salaries` to recompute them."
-)
+class RecomputeReminderMixin:
+    """Stored figures keep the rates and factors of their last normalization."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            "Stored figures use the rates and factors of their last normalization: after "
+            "editing, run `manage.py normalize_salaries` to recompute them.",
+            messages.WARNING,
+        )
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(RecomputeReminderMixin, admin.ModelAdmin):
     list_display = ["currency", "units_per_usd", "as_of", "source"]
     list_editable = ["units_per_usd"]
     list_filter = ["as_of", "currency"]
@@ -159,20 +174,15 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["currency"]
     date_hierarchy = "as_of"
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self.message_user(request, RECOMPUTE_NOTE, messages.WARNING)
-
 
 @admin.register(PurchasingPowerFactor)
-class PurchasingPowerFactorAdmin(admin.ModelAdmin):
+class PurchasingPowerFactorAdmin(RecomputeReminderMixin, admin.ModelAdmin):
     list_display = ["country", "year", "lcu_per_international_dollar", "currency", "source"]
     list_editable = ["lcu_per_international_dollar"]
     list_filter = ["year", ("country", CountryFilter)]
     search_fields = ["country", "currency__code"]
     list_select_related = ["currency"]
     autocomplete_fields = ["currency"]
-    save_model = ExchangeRateAdmin.save_model
 
 
 @admin.register(Source)
@@ -208,6 +218,15 @@ class PublishedRangeAdmin(admin.ModelAdmin):
         "yearly_low", "yearly_high", "usd_low", "usd_high", "ppp_low", "ppp_high",
         "exchange_rate", "ppp_factor",
     ]  # fmt: skip
+
+
+@admin.register(PublishedPayGap)
+class PublishedPayGapAdmin(admin.ModelAdmin):
+    list_display = ["label", "role", "compared_to", "low_percent", "high_percent", "source"]
+    list_filter = ["source"]
+    search_fields = ["label", "role__name", "compared_to__name"]
+    list_select_related = ["role", "compared_to", "source"]
+    autocomplete_fields = ["role", "compared_to"]
 
 
 @admin.register(SalaryObservation)

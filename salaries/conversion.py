@@ -52,20 +52,6 @@ class ConversionTable:
         for factor_id, country, year, factor, currency in ppp_factors:
             self.ppp.setdefault(country, {})[year] = (factor_id, Decimal(factor), currency)
 
-    @classmethod
-    def from_database(cls) -> "ConversionTable":
-        from salaries.models import ExchangeRate, PurchasingPowerFactor
-
-        # Ordered by date so that, within a year, the latest rate wins.
-        rates = [
-            (r.id, r.currency_id, r.as_of.year, r.units_per_usd)
-            for r in ExchangeRate.objects.order_by("as_of")
-        ]
-        factors = PurchasingPowerFactor.objects.values_list(
-            "id", "country", "year", "lcu_per_international_dollar", "currency_id"
-        )
-        return cls(rates, factors)
-
     def rate(self, currency: str, year: int):
         """(rate id, units per USD) for the year or the nearest one, or None."""
         return _nearest(self.rates.get(currency, {}), year)

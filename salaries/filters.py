@@ -24,11 +24,12 @@ from salaries.models import (
 from salaries.money import Display, display_unit
 
 MAX_PAY = Decimal("1000000000")
+# choice: (label, ordering). `pay` is annotated in the display unit by the list and export.
 SORTS = {
-    "-year": ("-year", "-id"),
-    "year": ("year", "id"),
-    "-pay": ("-pay", "-id"),  # `pay` is annotated in the display unit by the list and export
-    "pay": ("pay", "id"),
+    "-year": ("Newest first", ("-year", "-id")),
+    "year": ("Oldest first", ("year", "id")),
+    "-pay": ("Highest pay first", ("-pay", "-id")),
+    "pay": ("Lowest pay first", ("pay", "id")),
 }
 PAGE_SIZES = [25, 50, 100]
 REMOTE_CHOICES = [("0", "On-site"), ("50", "Hybrid"), ("100", "Fully remote")]
@@ -55,15 +56,9 @@ class PlainSelect(forms.Select):
 class SalaryFilterForm(forms.Form):
     """Form-level rules: ranges must not be reversed; display and sorting choices."""
 
-    display = forms.ChoiceField(choices=Display.CHOICES, required=False, label="Show figures in")
+    display = forms.ChoiceField(choices=Display.choices, required=False, label="Show figures in")
     sort = forms.ChoiceField(
-        choices=[
-            ("-year", "Newest first"),
-            ("year", "Oldest first"),
-            ("-pay", "Highest pay first"),
-            ("pay", "Lowest pay first"),
-        ],
-        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
     )
     per_page = forms.TypedChoiceField(
         choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label="Per page"
@@ -218,7 +213,7 @@ class SalaryFilter(django_filters.FilterSet):
 
     @property
     def ordering(self):
-        return SORTS[self.form.cleaned_data.get("sort") or "-year"]
+        return SORTS[self.form.cleaned_data.get("sort") or "-year"][1]
 
     @property
     def per_page(self) -> int:

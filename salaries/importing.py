@@ -8,6 +8,7 @@ identical answers from different people), so re-importing a file adds nothing.
 
 import csv
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django_countries import countries
 from psycopg import sql
 
-from salaries.conversion import ConversionTable
+from salaries.conversion import ANNUAL_MULTIPLIER
 from salaries.models import (
     City,
     Company,
@@ -38,6 +39,7 @@ from salaries.models import (
     RoleFamily,
     SalaryObservation,
     Source,
+    conversion_table,
 )
 
 AIJOBS_SOURCE_KEY = "aijobs"
@@ -58,7 +60,6 @@ GENERIC_OPTIONAL = [
     "level", "years_experience", "employment_type", "city", "company", "company_country",
     "company_size", "remote_ratio", "industry", "base", "bonus", "equity", "amount_usd",
 ]  # fmt: skip
-BATCH_SIZE = 5000
 
 
 class ImportError_(Exception):
@@ -107,21 +108,34 @@ class ImportResult:
 # Field parsers: each takes the raw text and raises RowError with a reason a person can act on.
 
 
+THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+LIMIT = Decimal("1e12")  # stored yearly amounts have 14 digits before the point
+
+
 def money(value: str, column: str, required=True) -> Decimal | None:
-    value = value.strip().replace(",", "")
+    value = value.strip()
     if not value:
         if required:
             raise RowError(f"{column} is empty")
         return None
+    if "," in value:
+        if not THOUSANDS.match(value):
+            raise RowError(f"{column} {value!r}: use a dot for decimals, commas only for thousands")
+        value = value.replace(",", "")
     try:
         amount = Decimal(value)
     except InvalidOperation:
         raise RowError(f"{column} {value!r} is not a number") from None
     if not amount.is_finite() or amount <= 0:
         raise RowError(f"{column} must be a positive number, not {value!r}")
-    if amount >= Decimal("1e12"):
+    if amount >= LIMIT:
         raise RowError(f"{column} {value!r} is implausibly large")
     return amount.quantize(Decimal("0.01"))
+
+
+def yearly_within_limits(amount: Decimal, period: str, column: str) -> None:
+    if amount * ANNUAL_MULTIPLIER[period] >= LIMIT:
+        raise RowError(f"{column} {amount} {period}ly is implausibly large over a year")
 
 
 def whole_number(value: str, column: str, low: int, high: int, required=True) -> int | None:
@@ -229,7 +243,7 @@ class GenericReader(Reader):
 
     def parse(self, line, key, raw):
         get = lambda column: raw.get(column) or ""  # noqa: E731
-        return Row(
+        row = Row(
             line=line,
             key=key,
             job_title=text(get("job_title"), "job_title", 120),
@@ -261,6 +275,8 @@ class GenericReader(Reader):
             equity=money(get("equity"), "equity", required=False),
             amount_usd=money(get("amount_usd"), "amount_usd", required=False),
         )
+        yearly_within_limits(row.amount, row.period, "amount")
+        return row
 
 
 READERS = {"aijobs": AijobsReader, "generic": GenericReader}
@@ -323,22 +339,19 @@ def lookup_by_name(model, alias_model, names: set[str]) -> dict[str, object]:
     return found
 
 
-def resolve_roles(rows: list[Row]) -> dict[str, Role]:
-    titles = {row.job_title for row in rows}
-    found = lookup_by_name(Role, RoleAlias, {t.lower() for t in titles})
-    missing = {t for t in titles if t.lower() not in found}
-    new = [Role(name=t, family=RoleFamily.guess(t)) for t in sorted(missing)]
-    for role in new:
-        role.save()
-        found[role.name.lower()] = role
-    return found
+def resolve_named(model, alias_model, names: set[str], **defaults) -> dict[str, object]:
+    """Rows for names (lower-cased keys), found by name or alias, created where missing.
 
-
-def resolve_companies(rows: list[Row]) -> dict[str, Company]:
-    names = {row.company for row in rows if row.company}
-    found = lookup_by_name(Company, CompanyAlias, {n.lower() for n in names})
-    for name in sorted(n for n in names if n.lower() not in found):
-        found[name.lower()] = Company.objects.create(name=name)
+    Names differing only in case ("Data scientist", "Data Scientist") share one row."""
+    found = lookup_by_name(model, alias_model, {name.lower() for name in names})
+    missing = {}
+    for name in sorted(names):
+        missing.setdefault(name.lower(), name)
+    for key, name in missing.items():
+        if key not in found:
+            found[key] = model.objects.create(
+                name=name, **{field: make(name) for field, make in defaults.items()}
+            )
     return found
 
 
@@ -376,7 +389,6 @@ def import_file(
     source: Source,
     skip_invalid: bool = False,
     progress=None,
-    created_by: str = "",
 ) -> ImportResult:
     result = ImportResult()
     reader = READERS[fmt](set(Currency.objects.values_list("code", flat=True)))
@@ -403,17 +415,18 @@ def import_file(
             rows_read=result.rows_read,
             rows_added=len(new_rows),
             rows_rejected=len(errors),
-            created_by=created_by,
         )
-        roles = resolve_roles(new_rows)
-        companies = resolve_companies(new_rows)
+        roles = resolve_named(
+            Role, RoleAlias, {r.job_title for r in new_rows}, family=RoleFamily.guess
+        )
+        companies = resolve_named(Company, CompanyAlias, {r.company for r in new_rows if r.company})
         industries = resolve_simple(Industry, {r.industry for r in new_rows if r.industry})
         cities = {
             (r.city, r.country): City.objects.get_or_create(name=r.city, country=r.country)[0]
             for r in new_rows
             if r.city
         }
-        table = ConversionTable.from_database()
+        table = conversion_table()
         now = timezone.now()
         records = (
             {

@@ -102,30 +102,51 @@ class Currency(models.Model):
         return f"{self.code} ({self.name})"
 
 
-class NamedQuerySet(models.QuerySet):
-    def named(self, name: str):
-        """The row whose name or one of whose aliases is `name`, ignoring case."""
-        name = " ".join(name.split())
-        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+class SluggedModel(models.Model):
+    """A named row with a URL slug made from its name, unique among its kind.
+
+    Names can be anything an import or a moderator types ("数据科学家", "ML/AI" beside
+    "ML AI"), so the slug falls back to the model's name and gets a number when taken.
+    """
+
+    slug_scope: tuple[str, ...] = ()  # fields the slug is unique within (City: country)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def free_slug(self) -> str:
+        max_length = self._meta.get_field("slug").max_length
+        base = slugify(self.name)[: max_length - 8].strip("-") or self._meta.model_name
+        scope = {field: getattr(self, field) for field in self.slug_scope}
+        taken = set(
+            type(self)
+            .objects.filter(slug__startswith=base, **scope)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
 
-class Role(models.Model):
+class Role(SluggedModel):
     name = models.CharField("job title", max_length=120, unique=True)
     slug = models.SlugField(max_length=130, unique=True)
     family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
 
-    objects = NamedQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="role_slug_not_empty")]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:130]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("salaries:role", args=[self.slug])
@@ -137,6 +158,8 @@ class Role(models.Model):
             raise ValueError("A role cannot be merged into itself")
         SalaryObservation.objects.filter(role=self).update(role=target)
         PublishedRange.objects.filter(role=self).update(role=target)
+        PublishedPayGap.objects.filter(role=self).update(role=target)
+        PublishedPayGap.objects.filter(compared_to=self).update(compared_to=target)
         self.aliases.update(role=target)
         RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
         self.delete()
@@ -157,61 +180,51 @@ class RoleAlias(models.Model):
         return f"{self.name} → {self.role}"
 
 
-class Industry(models.Model):
+class Industry(SluggedModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=110, unique=True)
 
     class Meta:
         verbose_name_plural = "industries"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="industry_slug_not_empty")
+        ]
 
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:110]
-        super().save(*args, **kwargs)
 
-
-class City(models.Model):
+class City(SluggedModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=110)
     country = CountryField()
+
+    slug_scope = ("country",)
 
     class Meta:
         verbose_name_plural = "cities"
         ordering = ["country", "name"]
         constraints = [
             models.UniqueConstraint(fields=["country", "slug"], name="city_unique_per_country"),
+            models.CheckConstraint(condition=~Q(slug=""), name="city_slug_not_empty"),
         ]
 
     def __str__(self):
         return f"{self.name}, {self.country.name}"
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:110]
-        super().save(*args, **kwargs)
 
-
-class Company(models.Model):
+class Company(SluggedModel):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=160, unique=True)
-
-    objects = NamedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "companies"
         ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="company_slug_not_empty")]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:160]
-        super().save(*args, **kwargs)
 
 
 class CompanyAlias(models.Model):
@@ -231,11 +244,18 @@ class CompanyAlias(models.Model):
         return f"{self.name} → {self.company}"
 
 
+class ExchangeRateQuerySet(models.QuerySet):
+    def latest_for(self, currency: str | None):
+        return self.filter(currency=currency).order_by("-as_of").first() if currency else None
+
+
 class ExchangeRate(models.Model):
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="rates")
     units_per_usd = models.DecimalField(max_digits=18, decimal_places=6)
     as_of = models.DateField(help_text="The date (or end of the averaging period) of the rate")
     source = models.CharField(max_length=300)
+
+    objects = ExchangeRateQuerySet.as_manager()
 
     class Meta:
         ordering = ["currency", "-as_of"]
@@ -249,6 +269,11 @@ class ExchangeRate(models.Model):
         return f"{self.currency_id} {self.units_per_usd} per USD ({self.as_of})"
 
 
+class PurchasingPowerFactorQuerySet(models.QuerySet):
+    def latest_for(self, country: str):
+        return self.filter(country=country).order_by("-year").first()
+
+
 class PurchasingPowerFactor(models.Model):
     country = CountryField()
     year = models.PositiveSmallIntegerField()
@@ -257,6 +282,8 @@ class PurchasingPowerFactor(models.Model):
     )
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=300)
+
+    objects = PurchasingPowerFactorQuerySet.as_manager()
 
     class Meta:
         verbose_name = "purchasing-power factor"
@@ -272,6 +299,26 @@ class PurchasingPowerFactor(models.Model):
         return f"{self.country.code} {self.year}: {self.lcu_per_international_dollar}"
 
 
+def conversion_table() -> ConversionTable:
+    """Today's exchange rates and PPP factors, loaded once to normalize many facts."""
+    # Ordered by date so that, within a year, the latest rate wins.
+    rates = ExchangeRate.objects.order_by("as_of").values_list(
+        "id", "currency_id", "as_of__year", "units_per_usd"
+    )
+    factors = PurchasingPowerFactor.objects.values_list(
+        "id", "country", "year", "lcu_per_international_dollar", "currency_id"
+    )
+    return ConversionTable(rates, factors)
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_fact_counts(self):
+        return self.annotate(
+            observations=models.Count("salaryobservation", distinct=True),
+            ranges=models.Count("publishedrange", distinct=True),
+        )
+
+
 class Source(models.Model):
     key = models.SlugField(max_length=80, unique=True, help_text="Stable identifier for loaders")
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
@@ -282,6 +329,8 @@ class Source(models.Model):
     year = models.PositiveSmallIntegerField(help_text="Year of publication or collection")
     url = models.URLField(blank=True)
     licence = models.CharField(max_length=100, blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -307,7 +356,6 @@ class ImportBatch(models.Model):
     rows_added = models.PositiveIntegerField()
     rows_rejected = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         verbose_name_plural = "import batches"
@@ -464,6 +512,49 @@ class PublishedRange(NormalizedFact):
             if converted:
                 self.exchange_rate_id = converted.exchange_rate_id
                 self.ppp_factor_id = converted.ppp_factor_id
+
+
+class PublishedPayGapQuerySet(models.QuerySet):
+    def involving(self, role, country=""):
+        """Gaps a source states between this role and another, here or worldwide."""
+        return (
+            self.filter(Q(role=role) | Q(compared_to=role), country__in=["", country])
+            .select_related("source", "role", "compared_to")
+            .order_by("country", "role__name")
+        )
+
+
+class PublishedPayGap(models.Model):
+    """A source's statement that one role is paid a percentage more than another, e.g. AI
+    engineers 10-15% above machine learning engineers. Kept apart from money figures."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    compared_to = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    country = CountryField(blank=True, help_text="Blank: worldwide")
+    low_percent = models.DecimalField(max_digits=5, decimal_places=1)
+    high_percent = models.DecimalField(max_digits=5, decimal_places=1)
+    year = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=120, help_text="A short description in our own words")
+
+    objects = PublishedPayGapQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low_percent__lte=F("high_percent")), name="pay_gap_low_not_above_high"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=F("compared_to")), name="pay_gap_between_two_roles"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "role", "compared_to", "country"],
+                name="pay_gap_unique_per_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
 
 
 class SalaryObservationQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from babel.numbers import (
     get_currency_symbol,
     get_territory_currencies,
 )
-from django.db.models import Case, DecimalField, Expression, F, Max, Value, When
+from django.db.models import Case, DecimalField, Expression, F, TextChoices, Value, When
 
 from salaries.models import ExchangeRate, PurchasingPowerFactor
 
@@ -17,11 +17,6 @@ from salaries.models import ExchangeRate, PurchasingPowerFactor
 LOCALE_FOR_CURRENCY = {"INR": "en_IN", "NPR": "en_IN", "PKR": "en_IN", "BDT": "en_IN"}
 LAKH = Decimal(100_000)
 CRORE = Decimal(10_000_000)
-
-
-def local_currency(country_code: str) -> str | None:
-    currencies = get_territory_currencies(country_code) if country_code else []
-    return currencies[0] if currencies else None
 
 
 def format_money(amount, currency: str) -> str:
@@ -43,17 +38,12 @@ def format_money(amount, currency: str) -> str:
     )
 
 
-class Display:
-    """The unit figures are shown in: USD, PPP-adjusted dollars, or a local currency."""
+class Display(TextChoices):
+    """The unit figures are shown in."""
 
-    USD = "usd"
-    PPP = "ppp"
-    LOCAL = "local"
-    CHOICES = [
-        (LOCAL, "Local currency"),
-        (USD, "US dollars"),
-        (PPP, "PPP-adjusted (international $)"),
-    ]
+    LOCAL = "local", "Local currency"
+    USD = "usd", "US dollars"
+    PPP = "ppp", "PPP-adjusted (international $)"
 
 
 @dataclass(frozen=True)
@@ -63,7 +53,7 @@ class DisplayUnit:
     code: str  # ISO 4217, or "PPP"
     value: Expression
     rate: ExchangeRate | None = None  # the one rate a local-currency view converts with
-    ppp_year: int | None = None
+    ppp_factor: PurchasingPowerFactor | None = None  # the latest, for a one-country page
 
     @property
     def is_ppp(self) -> bool:
@@ -73,21 +63,32 @@ class DisplayUnit:
         return format_money(value, self.code)
 
 
+def local_currency(country_code: str) -> str | None:
+    """The currency pay is compared in for a country: the one its PPP factor is quoted in,
+    else the one CLDR lists first for the territory."""
+    if not country_code:
+        return None
+    factor = PurchasingPowerFactor.objects.latest_for(country_code)
+    if factor:
+        return factor.currency_id
+    currencies = get_territory_currencies(country_code)
+    return currencies[0] if currencies else None
+
+
 def display_unit(choice: str, country_code: str = "") -> DisplayUnit:
     """The unit of a page. A local-currency view keeps reports paid in that currency as they
     were reported and converts the others from USD at the latest rate, which it states."""
     if choice == Display.PPP:
-        year = PurchasingPowerFactor.objects.aggregate(year=Max("year"))["year"]
-        return DisplayUnit("PPP", F("ppp_yearly"), ppp_year=year)
+        factor = PurchasingPowerFactor.objects.latest_for(country_code) if country_code else None
+        return DisplayUnit("PPP", F("ppp_yearly"), ppp_factor=factor)
     if choice == Display.LOCAL:
         currency = local_currency(country_code)
-        if currency and currency != "USD":
-            rate = ExchangeRate.objects.filter(currency=currency).order_by("-as_of").first()
-            if rate:
-                value = Case(
-                    When(currency=currency, then=F("yearly_amount")),
-                    default=F("usd_yearly") * Value(rate.units_per_usd),
-                    output_field=DecimalField(max_digits=20, decimal_places=2),
-                )
-                return DisplayUnit(currency, value, rate)
+        rate = ExchangeRate.objects.latest_for(currency) if currency != "USD" else None
+        if rate:
+            value = Case(
+                When(currency=currency, then=F("yearly_amount")),
+                default=F("usd_yearly") * Value(rate.units_per_usd),
+                output_field=DecimalField(max_digits=20, decimal_places=2),
+            )
+            return DisplayUnit(currency, value, rate)
     return DisplayUnit("USD", F("usd_yearly"))

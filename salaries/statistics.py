@@ -24,6 +24,8 @@ from django.db.models import (
     Value,
 )
 
+from salaries.models import Role
+
 MIN_SAMPLE = 5
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 
@@ -33,7 +35,6 @@ class Percentiles(Aggregate):
 
     function = "percentile_cont"
     template = "%(function)s(%(fractions)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    allow_distinct = False
 
     def __init__(self, expression, fractions=FRACTIONS):
         self.fractions = ", ".join(repr(float(f)) for f in fractions)
@@ -185,3 +186,21 @@ def histogram(observations, value, summary: Summary, target_bins: int = 12) -> H
     bins[-1].count += counts.get(count + 1, 0)
     bins[-1].open_high = counts.get(count + 1, 0) > 0
     return Histogram(bins)
+
+
+def sources_of(observations):
+    """Which sources the observations come from, with how many each, largest first."""
+    return (
+        observations.values("source__title", "source__licence")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+    )
+
+
+def roles_with_most_reports(limit: int):
+    """Roles with at least MIN_SAMPLE observations, most first (each with `reports`)."""
+    return (
+        Role.objects.annotate(reports=Count("salaryobservation"))
+        .filter(reports__gte=MIN_SAMPLE)
+        .order_by("-reports")[:limit]
+    )

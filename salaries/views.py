@@ -1,16 +1,15 @@
 import csv
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from salaries import charts, statistics
 from salaries.filters import SalaryFilter
 from salaries.forms import CompareForm
-from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source
+from salaries.models import Level, PublishedPayGap, PublishedRange, Role, SalaryObservation, Source
 from salaries.money import display_unit
 
 
@@ -26,9 +25,7 @@ def figures(filterset: SalaryFilter) -> dict:
         "histogram": histogram,
         "histogram_bars": charts.histogram_bars(histogram, unit),
         "published_ranges": PublishedRange.objects.matching(**filterset.published_range_criteria),
-        "sources": observations.values("source__title", "source__licence")
-        .annotate(count=Count("id"))
-        .order_by("-count"),
+        "sources": statistics.sources_of(observations),
     }
 
 
@@ -55,15 +52,17 @@ def occupation_jsonld(role, country_name, summary, unit) -> dict:
     return data
 
 
-@require_GET
+@require_safe
 def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
     context = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if filterset.is_valid():
         context.update(figures(filterset))
         if context["summary"].enough:
+            # The same rows the statistics count: those with a figure in the display unit.
+            observations, _ = statistics.with_pay(filterset.qs, filterset.unit.value)
             observations = (
-                filterset.qs.for_listing()
+                observations.for_listing()
                 .annotate(pay=filterset.unit.value)
                 .order_by(*filterset.ordering)
             )
@@ -76,7 +75,7 @@ def level_label(value):
     return Level(value).label if value else "Not stated"
 
 
-@require_GET
+@require_safe
 def role_landing(request, role_slug, country_code=None):
     role = get_object_or_404(Role, slug=role_slug)
     country = (country_code or "").upper()
@@ -97,6 +96,7 @@ def role_landing(request, role_slug, country_code=None):
     }
     if filterset.is_valid():
         context.update(figures(filterset))
+        context["pay_gaps"] = PublishedPayGap.objects.involving(role, country)
         observations, unit = filterset.qs, filterset.unit
         if context["summary"].enough and unit.code != "PPP":
             context["occupation"] = occupation_jsonld(
@@ -116,7 +116,10 @@ def role_landing(request, role_slug, country_code=None):
             observations, unit.value, "year", order=range(2100, 1989, -1)
         )
         context["by_city"] = statistics.breakdown(
-            observations.filter(city__isnull=False), unit.value, "city__name"
+            observations.filter(city__isnull=False),
+            unit.value,
+            ["city__name", "city__country"],
+            labels=lambda key: f"{key[0]}, {key[1]}",
         )
         context["by_industry"] = statistics.breakdown(
             observations.filter(industry__isnull=False), unit.value, "industry__name"
@@ -128,7 +131,7 @@ def role_landing(request, role_slug, country_code=None):
     return render(request, "salaries/landing.html", context)
 
 
-@require_GET
+@require_safe
 def compare(request):
     form = CompareForm(request.GET or None)
     context = {"form": form}
@@ -154,7 +157,9 @@ def compare(request):
             role=role,
             countries=[(code, names[code]) for code in codes],
             columns=columns,
-            published_ranges=PublishedRange.objects.matching(role=role).filter(country__in=codes),
+            published_ranges=PublishedRange.objects.matching(role=role, levels=levels).filter(
+                country__in=codes
+            ),
         )
     return render(request, "salaries/compare.html", context)
 
@@ -190,7 +195,7 @@ EXPORT_FIELDS = [
 ]
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
     refused = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
@@ -212,13 +217,19 @@ def export_csv(request):
 
 def _with_header(header, rows):
     yield header
-    yield from rows
+    for row in rows:
+        yield [spreadsheet_safe(value) for value in row]
 
 
-@require_GET
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted: job titles are free
+    text from surveys and users."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_safe
 def methodology(request):
-    sources = Source.objects.annotate(
-        observations=Count("salaryobservation", distinct=True),
-        ranges=Count("publishedrange", distinct=True),
-    ).order_by("kind", "title")
+    sources = Source.objects.with_fact_counts().order_by("kind", "title")
     return render(request, "salaries/methodology.html", {"sources": sources})

@@ -16,7 +16,7 @@ def admin_client(client):
 
 
 MODELS = [
-    "currency", "role", "rolealias", "industry", "city", "company", "exchangerate",
+    "currency", "role", "rolealias", "industry", "city", "company", "companyalias", "exchangerate",
     "purchasingpowerfactor", "source", "importbatch", "publishedrange", "salaryobservation",
 ]  # fmt: skip
 
@@ -49,7 +49,7 @@ def test_observation_changelist_query_count_does_not_grow_with_rows(
 
 
 def test_rates_and_ppp_factors_are_editable(admin_client):
-    from salaries.models import ExchangeRate
+    from salaries.models import ExchangeRate, PurchasingPowerFactor
 
     rate = ExchangeRate.objects.filter(currency="NPR").first()
     url = reverse("admin:salaries_exchangerate_change", args=[rate.pk])
@@ -65,6 +65,23 @@ def test_rates_and_ppp_factors_are_editable(admin_client):
     assert response.status_code == 302
     rate.refresh_from_db()
     assert str(rate.units_per_usd) == "140.500000" and rate.source == "Nepal Rastra Bank"
+
+    factor = PurchasingPowerFactor.objects.get(country="NP", year=2023)
+    url = reverse("admin:salaries_purchasingpowerfactor_change", args=[factor.pk])
+    response = admin_client.post(
+        url,
+        {
+            "country": "NP",
+            "year": "2023",
+            "lcu_per_international_dollar": "32.25",
+            "currency": "NPR",
+            "source": "World Bank",
+        },
+        follow=True,
+    )
+    assert b"normalize_salaries" in response.content  # the reminder to recompute
+    factor.refresh_from_db()
+    assert str(factor.lcu_per_international_dollar) == "32.250000"
 
 
 def test_merging_roles_moves_facts_and_keeps_the_old_title_as_an_alias(admin_client):

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from salaries.conversion import ConversionTable
+from salaries.models import conversion_table
 from tests.factories import (
     CurrencyFactory,
     ExchangeRateFactory,
@@ -83,7 +84,7 @@ def test_observation_is_normalized_with_the_dated_rate_from_the_database():
     observation = SalaryObservationFactory.build(
         currency=xts, amount=Decimal("100000"), period="month", employee_country="AQ", year=2024
     )
-    observation.normalize(ConversionTable.from_database())
+    observation.normalize(conversion_table())
     assert observation.yearly_amount == Decimal("1200000.00")
     assert observation.usd_yearly == Decimal("8988.76")
     assert observation.ppp_yearly == Decimal("38095.24")

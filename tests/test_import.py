@@ -91,6 +91,10 @@ BAD_ROWS = {
     "size": ("2024,MI,FT,Data Scientist,1,USD,1,US,0,US,XL", "company_size 'XL'"),
     "fields": ("2024,MI,FT,Data Scientist,1,USD", "expected 11 fields"),
     "control": ("2024,MI,FT,Data\0Scientist,1,USD,1,US,0,US,M", "job_title contains control"),
+    "european decimals": (
+        '2024,MI,FT,Data Scientist,"1.234,56",USD,1,US,0,US,M',
+        "salary '1.234,56': use a dot for decimals",
+    ),
     "huge": (
         "2024,MI,FT,Data Scientist,1e30,USD,1,US,0,US,M",
         "salary '1e30' is implausibly large",
@@ -167,3 +171,31 @@ def test_the_whole_survey_imports(capsys):
     assert SalaryObservation.objects.count() == 74_301
     assert SalaryObservation.objects.filter(usd_yearly__isnull=True).count() == 0
     assert Role.objects.count() >= 290
+
+
+def test_titles_without_ascii_letters_or_sharing_a_slug_get_distinct_working_slugs(tmp_path):
+    rows = [
+        "2024,MI,FT,数据科学家,100000,USD,100000,CN,0,CN,M",
+        "2024,MI,FT,ML/AI,100000,USD,100000,US,0,US,M",
+        "2024,MI,FT,ML AI,100000,USD,100000,US,0,US,M",
+        "2024,MI,FT,data scientist,100000,USD,100000,US,0,US,M",
+        "2024,MI,FT,Data Scientist,100000,USD,100000,US,0,US,M",
+    ]
+    run_import(write(tmp_path, HEADER, *rows))
+    slugs = {role.name: role.slug for role in Role.objects.all()}
+    assert slugs["数据科学家"] == "role"
+    assert slugs["ML/AI"] != slugs["ML AI"]
+    assert len([name for name in slugs if name.lower() == "data scientist"]) == 1
+
+
+def test_an_hourly_rate_too_large_for_a_year_is_a_row_error(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "job_title,country,year,amount,currency,period",
+        "Data Scientist,US,2024,900000000000,USD,hour".replace("900000000000", "900000000"),
+    )
+    with pytest.raises(CommandError):
+        call_command("import_salaries", str(path), "--source", "aijobs")
+    assert "line 2: amount 900000000.00 hourly is implausibly large over a year" in (
+        capsys.readouterr().err
+    )

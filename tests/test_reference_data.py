@@ -9,6 +9,7 @@ from salaries.models import (
     ExchangeRate,
     Level,
     Period,
+    PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
     Source,
@@ -19,7 +20,14 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 
 
 def counts():
-    models = [Currency, ExchangeRate, PurchasingPowerFactor, Source, PublishedRange]
+    models = [
+        Currency,
+        ExchangeRate,
+        PurchasingPowerFactor,
+        Source,
+        PublishedRange,
+        PublishedPayGap,
+    ]
     return [model.objects.count() for model in models]
 
 
@@ -80,3 +88,14 @@ def test_database_rejects_a_nonpositive_observation_and_a_duplicate_row():
     first = SalaryObservationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         SalaryObservationFactory(source=first.source, source_key=first.source_key)
+
+
+def test_the_ai_versus_ml_engineer_gap_is_a_cited_relative_figure(client):
+    from salaries.models import PublishedPayGap
+
+    gap = PublishedPayGap.objects.select_related("role", "compared_to", "source").get()
+    assert (gap.role.name, gap.compared_to.name) == ("AI Engineer", "Machine Learning Engineer")
+    assert (gap.low_percent, gap.high_percent) == (10, 15)
+    assert gap.source.key == "nepal-blog-2026"
+    page = client.get("/salaries/machine-learning-engineer/").content.decode()
+    assert "AI Engineer pay is 10–15% above Machine Learning Engineer pay worldwide" in page

@@ -268,3 +268,55 @@ def test_home_page_links_roles_with_enough_reports_and_the_key_question(client):
     assert '<a href="/salaries/machine-learning-engineer/">Machine Learning Engineer</a>' in page
     assert "Prompt Whisperer" not in page  # one report is not enough to feature
     assert "/compare/?role=machine-learning-engineer&amp;countries=NP" in page
+
+
+def test_ppp_landing_page_emits_no_empty_structured_data(client):
+    observe(6)
+    page = text_of(client.get(LANDING, {"display": "ppp"}))
+    assert "application/ld+json" not in page
+    assert re.search(r"Nepal 20\d\d: [\d.]+ NPR per international dollar", page)
+
+
+def test_head_requests_are_answered(client):
+    assert client.head(LANDING).status_code == 200
+    assert client.head("/").status_code == 200
+
+
+def test_cities_with_the_same_name_in_different_countries_stay_apart(client):
+    from salaries.models import City
+
+    role = Role.objects.get(slug=MLE)
+    for country in ("GB", "CA"):
+        city = City.objects.create(name="London", country=country)
+        for i in range(5):
+            SalaryObservationFactory(
+                role=role, employee_country=country, city=city, usd_yearly=Decimal(1000 + i)
+            )
+    page = text_of(client.get(f"/salaries/{MLE}/"))
+    assert "<td>London, GB</td>" in page and "<td>London, CA</td>" in page
+
+
+def test_csv_export_quotes_text_a_spreadsheet_would_run(client):
+    role = RoleFactory(name="=HYPERLINK(1)")
+    SalaryObservationFactory.create_batch(5, role=role)
+    body = b"".join(client.get(EXPORT, {"role": role.slug}).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_compare_shows_published_ranges_of_the_chosen_levels_only(client):
+    page = text_of(
+        client.get(COMPARE, {"role": MLE, "countries": ["IN", "US"], "levels": "senior"})
+    )
+    assert "India, senior" in page
+    assert "India, entry-level" not in page
+
+
+def test_list_query_count_does_not_depend_on_page_size(client, django_assert_max_num_queries):
+    observe(120)
+    with django_assert_max_num_queries(20) as small:
+        client.get(LIST, {"country": "NP", "per_page": 25})
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(LIST, {"country": "NP", "per_page": 100})
+    assert (
+        text_of(response).count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 100
+    )

@@ -14,17 +14,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_countries import countries
 
-from salaries.conversion import ConversionTable
 from salaries.models import (
     City,
     Currency,
     ExchangeRate,
     Industry,
+    PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
     Role,
     RoleFamily,
     Source,
+    conversion_table,
 )
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
@@ -42,6 +43,10 @@ def blank_to_none(value: str):
     return value or None
 
 
+def role_named(name: str) -> Role:
+    return Role.objects.get_or_create(name=name, defaults={"family": RoleFamily.guess(name)})[0]
+
+
 class Command(BaseCommand):
     help = "Load reference data and the cited seed figures (idempotent)."
 
@@ -52,11 +57,12 @@ class Command(BaseCommand):
         self.load_exchange_rates()
         self.load_ppp_factors()
         count = self.load_published_ranges()
+        gaps = self.load_pay_gaps()
         self.stdout.write(
             f"Reference data loaded: {Currency.objects.count()} currencies, "
             f"{ExchangeRate.objects.count()} exchange rates, "
             f"{PurchasingPowerFactor.objects.count()} PPP factors, "
-            f"{Source.objects.count()} sources, {count} published ranges."
+            f"{Source.objects.count()} sources, {count} published ranges, {gaps} pay gaps."
         )
 
     def fail(self, name, line, message):
@@ -130,7 +136,7 @@ class Command(BaseCommand):
         )
 
     def load_published_ranges(self) -> int:
-        table = ConversionTable.from_database()
+        table = conversion_table()
         sources = {source.key: source for source in Source.objects.all()}
         loaded = []
         for line, row in read_seed("published_ranges.csv"):
@@ -139,9 +145,7 @@ class Command(BaseCommand):
             country = row["country"]
             if country and country not in countries:
                 self.fail("published_ranges.csv", line, f"unknown country {country!r}")
-            role, _ = Role.objects.get_or_create(
-                name=row["role"], defaults={"family": RoleFamily.guess(row["role"])}
-            )
+            role = role_named(row["role"])
             city = None
             if row["city"]:
                 city, _ = City.objects.get_or_create(name=row["city"], country=country)
@@ -176,6 +180,35 @@ class Command(BaseCommand):
             loaded.append(fact.pk)
         # The file is the whole truth for these sources: a row removed from it goes here too.
         PublishedRange.objects.filter(source__key__in=SEED_SOURCE_KEYS).exclude(
+            pk__in=loaded
+        ).delete()
+        return len(loaded)
+
+    def load_pay_gaps(self) -> int:
+        loaded = []
+        for line, row in read_seed("published_gaps.csv"):
+            if row["source"] not in SEED_SOURCE_KEYS:
+                self.fail("published_gaps.csv", line, f"unknown source {row['source']!r}")
+            roles = [
+                Role.objects.get_or_create(name=name, defaults={"family": RoleFamily.guess(name)})[
+                    0
+                ]
+                for name in (row["role"], row["compared_to"])
+            ]
+            gap, _ = PublishedPayGap.objects.update_or_create(
+                source=Source.objects.get(key=row["source"]),
+                role=roles[0],
+                compared_to=roles[1],
+                country=row["country"],
+                defaults={
+                    "low_percent": Decimal(row["low_percent"]),
+                    "high_percent": Decimal(row["high_percent"]),
+                    "year": int(row["year"]),
+                    "label": row["label"],
+                },
+            )
+            loaded.append(gap.pk)
+        PublishedPayGap.objects.filter(source__key__in=SEED_SOURCE_KEYS).exclude(
             pk__in=loaded
         ).delete()
         return len(loaded)

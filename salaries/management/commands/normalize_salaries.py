@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from salaries.conversion import ConversionTable
-from salaries.models import PublishedRange, SalaryObservation
+from salaries.models import PublishedRange, SalaryObservation, conversion_table
 
 NORMALIZED = {
     SalaryObservation: ["yearly_amount", "usd_yearly", "ppp_yearly"],
@@ -21,7 +20,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        table = ConversionTable.from_database()
+        table = conversion_table()
         for model, fields in NORMALIZED.items():
             fields = [*fields, "exchange_rate", "ppp_factor"]
             batch, total = [], 0
