@@ -39,10 +39,10 @@ def database_from_url(url: str) -> dict:
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database")
     # Persistent connections with health checks; a lost database must fail fast (503 in
-    # seconds), and a runaway query must not hold a worker forever.
+    # seconds), and a runaway query is cancelled (20 s) before gunicorn kills the worker (30 s).
     config.setdefault("OPTIONS", {})
     config["OPTIONS"].setdefault("connect_timeout", 3)
-    config["OPTIONS"].setdefault("options", "-c statement_timeout=30000")
+    config["OPTIONS"].setdefault("options", "-c statement_timeout=20000")
     return config
 
 
