@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_countries",
+    "django_ratelimit",
     "salaries",
     "careers",
 ]
@@ -163,6 +164,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# django-ratelimit counts in the default cache. It flags the database cache because its
+# increment is not atomic: a burst of parallel requests can exceed a limit by a few, which is
+# acceptable for limits of a few reports an hour. With REDIS_URL the count is exact.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_VIEW = None  # views check request.limited themselves and answer with a form error
 
 LOGGING = {
     "version": 1,

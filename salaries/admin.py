@@ -15,12 +15,16 @@ from salaries.models import (
     ExchangeRate,
     ImportBatch,
     Industry,
+    ModerationEvent,
     PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
+    RejectionReason,
+    ReportStatus,
     Role,
     RoleAlias,
     SalaryObservation,
+    SalaryReport,
     Source,
 )
 
@@ -249,3 +253,124 @@ class SalaryObservationAdmin(admin.ModelAdmin):
     ordering = ["-id"]  # the primary key index makes the first page cheap at any size
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The changelist opens on the queue: reports waiting for review, oldest first."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*ReportStatus.choices, ("all", "All")]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ReportStatus.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def choices(self, changelist):
+        current = self.value() or ReportStatus.PENDING
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(choices=RejectionReason.choices)
+    note = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "by", "at", "reason", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SalaryReport)
+class SalaryReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "submitted_at", "role", "country", "level", "amount", "currency", "period", "year",
+        "flagged", "status",
+    ]  # fmt: skip
+    list_filter = [StatusFilter, "level", ("country", CountryFilter)]
+    search_fields = ["role__name", "company", "city"]
+    list_select_related = ["role", "currency"]
+    ordering = ["submitted_at"]
+    actions = ["approve_reports", "reject_reports"]
+    inlines = [ModerationEventInline]
+    readonly_fields = [
+        "status", "submitted_at", "outlier_note", "moderated_by", "moderated_at",
+        "rejection_reason", "moderator_note", "observation",
+    ]  # fmt: skip
+
+    @admin.display(boolean=True, description="outlier")
+    def flagged(self, report):
+        return bool(report.outlier_note)
+
+    def has_add_permission(self, request):
+        return False  # reports come from visitors only
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("salaries.moderate_salaryreport")
+
+    def get_actions(self, request):
+        # Django offers "delete selected" to anyone who may delete; a report's fate is decided
+        # by approving or rejecting it, which leaves an audit trail.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Approve selected reports", permissions=["moderate"])
+    def approve_reports(self, request, queryset):
+        pending = queryset.filter(status=ReportStatus.PENDING)
+        for report in pending:
+            report.approve(by=request.user)
+        skipped = queryset.count() - len(pending)
+        self.message_user(
+            request,
+            f"Approved {len(pending)} report(s); they now count in the figures."
+            + (f" {skipped} already decided were left alone." if skipped else ""),
+        )
+
+    @admin.action(description="Reject selected reports…", permissions=["moderate"])
+    def reject_reports(self, request, queryset):
+        pending = queryset.filter(status=ReportStatus.PENDING)
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for report in pending:
+                report.reject(request.user, form.cleaned_data["reason"], form.cleaned_data["note"])
+            self.message_user(request, f"Rejected {len(pending)} report(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject reports",
+            "reports": pending,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/salaries/salaryreport/reject.html", context)
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "by", "report", "reason", "note"]
+    list_filter = ["action", "reason"]
+    list_select_related = ["by", "report__role", "report__currency"]
+    readonly_fields = ["report", "action", "by", "at", "reason", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit trail is append-only

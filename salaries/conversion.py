@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 ANNUAL_MULTIPLIER = {"hour": Decimal(2080), "month": Decimal(12), "year": Decimal(1)}
 CENT = Decimal("0.01")
+# Stored yearly amounts have 14 digits before the point; no salary comes near this.
+MAX_AMOUNT = Decimal("1e12")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,12 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator
 from django_countries import countries
 
-from salaries.models import Level, Role
+from salaries.conversion import ANNUAL_MULTIPLIER, MAX_AMOUNT
+from salaries.models import Currency, Level, Role, SalaryReport
+from salaries.widgets import PlainSelect
 
 MAX_COMPARED = 6
 
@@ -20,3 +25,63 @@ class CompareForm(forms.Form):
         if not 2 <= len(codes) <= MAX_COMPARED:
             raise forms.ValidationError(f"Choose between 2 and {MAX_COMPARED} countries.")
         return codes
+
+
+class SalaryReportForm(forms.ModelForm):
+    """What a visitor fills in to report their pay. Everything is checked here and by the
+    database constraints; nothing is shown publicly until a moderator approves it."""
+
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect, label="Job title"
+    )
+    remote_ratio = forms.TypedChoiceField(
+        choices=[("", "Prefer not to say"), (0, "On-site"), (50, "Hybrid"), (100, "Fully remote")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Remote work",
+    )
+
+    class Meta:
+        model = SalaryReport
+        fields = [
+            "role", "country", "city", "level", "years_experience", "employment_type",
+            "industry", "company", "company_size", "remote_ratio", "year", "period",
+            "currency", "amount", "bonus", "equity",
+        ]  # fmt: skip
+        labels = {
+            "amount": "Gross pay",
+            "country": "Country you work in",
+            "bonus": "Yearly bonus (optional)",
+            "equity": "Yearly equity (optional)",
+        }
+        help_texts = {
+            "amount": "Before tax, for the period you chose below or above.",
+            "company": "Optional. Shown only as part of totals, never beside your figures.",
+        }
+        widgets = {"country": PlainSelect, "currency": PlainSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only currencies we can convert, so the report can be compared once approved.
+        self.fields["currency"].queryset = Currency.objects.filter(rates__isnull=False).distinct()
+        self.fields["years_experience"].max_value = 60
+        self.fields["years_experience"].validators.append(MaxValueValidator(60))
+        self.fields["year"].initial = date.today().year
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= date.today().year:
+            raise forms.ValidationError(f"Give a year between 2000 and {date.today().year}.")
+        return year
+
+    def clean(self):
+        data = super().clean()
+        amount, period = data.get("amount"), data.get("period")
+        for name in ("amount", "bonus", "equity"):
+            value = data.get(name)
+            if value is not None and value <= 0:
+                self.add_error(name, "Give a positive amount.")
+        if amount and period and amount * ANNUAL_MULTIPLIER[period] >= MAX_AMOUNT:
+            self.add_error("amount", "This amount is too large to be a salary.")
+        return data

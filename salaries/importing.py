@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_countries import countries
 from psycopg import sql
 
-from salaries.conversion import ANNUAL_MULTIPLIER
+from salaries.conversion import ANNUAL_MULTIPLIER, MAX_AMOUNT
 from salaries.models import (
     City,
     Company,
@@ -109,7 +109,6 @@ class ImportResult:
 
 
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-LIMIT = Decimal("1e12")  # stored yearly amounts have 14 digits before the point
 
 
 def money(value: str, column: str, required=True) -> Decimal | None:
@@ -128,13 +127,13 @@ def money(value: str, column: str, required=True) -> Decimal | None:
         raise RowError(f"{column} {value!r} is not a number") from None
     if not amount.is_finite() or amount <= 0:
         raise RowError(f"{column} must be a positive number, not {value!r}")
-    if amount >= LIMIT:
+    if amount >= MAX_AMOUNT:
         raise RowError(f"{column} {value!r} is implausibly large")
     return amount.quantize(Decimal("0.01"))
 
 
 def yearly_within_limits(amount: Decimal, period: str, column: str) -> None:
-    if amount * ANNUAL_MULTIPLIER[period] >= LIMIT:
+    if amount * ANNUAL_MULTIPLIER[period] >= MAX_AMOUNT:
         raise RowError(f"{column} {amount} {period}ly is implausibly large over a year")
 
 

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
 )
 
-from salaries.models import Role
+from salaries.models import Role, SalaryObservation, conversion_table
 
 MIN_SAMPLE = 5
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -204,3 +204,27 @@ def roles_with_most_reports(limit: int):
         .filter(reports__gte=MIN_SAMPLE)
         .order_by("-reports")[:limit]
     )
+
+
+OUTLIER_FACTOR = 3
+
+
+def outlier_note(report) -> str:
+    """Why a report's pay looks out of line with approved reports for the same role and
+    country, or "" when it does not (or when there are too few to compare with)."""
+    converted = conversion_table().convert(
+        report.amount, report.period, report.currency_id, report.country.code, report.year
+    )
+    if converted.usd is None:
+        return "No exchange rate for this currency: check the amount by hand."
+    peers = SalaryObservation.objects.filter(role=report.role, employee_country=report.country)
+    summary = summarize(peers, "usd_yearly")
+    if not summary.enough:
+        return ""
+    usd = float(converted.usd)
+    where = f"{summary.count} reports for {report.role} in {report.country.code}"
+    if usd > summary.p90 * OUTLIER_FACTOR:
+        return f"{usd / summary.p90:.1f} x the 90th percentile of {where}"
+    if usd < summary.p10 / OUTLIER_FACTOR:
+        return f"{summary.p10 / usd:.1f} x below the 10th percentile of {where}"
+    return ""

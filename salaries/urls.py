@@ -7,6 +7,8 @@ app_name = "salaries"
 urlpatterns = [
     path("salaries/", views.salary_list, name="list"),
     path("salaries/export.csv", views.export_csv, name="export"),
+    path("salaries/submit/", views.submit_report, name="submit"),
+    path("salaries/submit/thanks/", views.submit_thanks, name="submit_thanks"),
     path("salaries/<slug:role_slug>/", views.role_landing, name="role"),
     re_path(
         r"^salaries/(?P<role_slug>[-\w]+)/(?P<country_code>[A-Za-z]{2})/$",

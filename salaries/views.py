@@ -2,13 +2,14 @@ import csv
 
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
+from django_ratelimit.decorators import ratelimit
 
 from salaries import charts, statistics
 from salaries.filters import SalaryFilter
-from salaries.forms import CompareForm
+from salaries.forms import CompareForm, SalaryReportForm
 from salaries.models import Level, PublishedPayGap, PublishedRange, Role, SalaryObservation, Source
 from salaries.money import display_unit
 
@@ -233,3 +234,34 @@ def spreadsheet_safe(value):
 def methodology(request):
     sources = Source.objects.with_fact_counts().order_by("kind", "title")
     return render(request, "salaries/methodology.html", {"sources": sources})
+
+
+REPORTS_PER_HOUR = "5/h"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=REPORTS_PER_HOUR, method="POST", block=False)
+def submit_report(request):
+    if request.method == "POST":
+        form = SalaryReportForm(request.POST)
+        if getattr(request, "limited", False):
+            form.add_error(None, "Too many reports from your connection. Try again in an hour.")
+            return render(request, "salaries/submit.html", {"form": form}, status=429)
+        if form.is_valid():
+            report = form.save(commit=False)
+            report.outlier_note = statistics.outlier_note(report)
+            report.save()
+            return redirect("salaries:submit_thanks")
+        return render(request, "salaries/submit.html", {"form": form}, status=400)
+    initial = {}
+    role = Role.objects.filter(slug=request.GET.get("role", "")).first()
+    if role:
+        initial["role"] = role
+    if request.GET.get("country", "").upper() in countries:
+        initial["country"] = request.GET["country"].upper()
+    return render(request, "salaries/submit.html", {"form": SalaryReportForm(initial=initial)})
+
+
+@require_safe
+def submit_thanks(request):
+    return render(request, "salaries/submit_thanks.html")

@@ -1,0 +1,191 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from salaries.models import (
+    ModerationEvent,
+    ReportStatus,
+    Role,
+    SalaryObservation,
+    SalaryReport,
+)
+from tests.factories import SalaryObservationFactory
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+SUBMIT = "/salaries/submit/"
+QUEUE = "/admin/salaries/salaryreport/"
+GOOD = {
+    "role": "machine-learning-engineer",
+    "country": "NP",
+    "city": "Kathmandu",
+    "level": "mid",
+    "years_experience": "4",
+    "employment_type": "full_time",
+    "company_size": "M",
+    "remote_ratio": "50",
+    "year": "2025",
+    "period": "month",
+    "currency": "NPR",
+    "amount": "150000",
+}
+
+
+def submit(client, **changes):
+    return client.post(SUBMIT, {**GOOD, **changes})
+
+
+@pytest.fixture
+def moderator(db):
+    user = User.objects.create_user("mod", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def test_the_form_is_protected_and_prefilled_from_the_landing_page_link(client):
+    response = client.get(SUBMIT, {"role": "machine-learning-engineer", "country": "np"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "csrfmiddlewaretoken" in page
+    assert '<option value="machine-learning-engineer" selected>' in page
+    assert '<option value="NP" selected>' in page
+
+
+def test_a_report_waits_for_review_and_is_not_public(client):
+    response = submit(client)
+    assert response.status_code == 302 and response["Location"] == "/salaries/submit/thanks/"
+    report = SalaryReport.objects.get()
+    assert report.status == ReportStatus.PENDING and report.observation is None
+    assert not SalaryObservation.objects.filter(employee_country="NP").exists()
+    assert b"waiting for a moderator" in client.get(response["Location"]).content
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"amount": "-5"}, "amount", "Give a positive amount."),
+        ({"amount": "lots"}, "amount", "Enter a number."),
+        ({"amount": "900000000", "period": "hour"}, "amount", "too large to be a salary"),
+        ({"year": "2999"}, "year", "Give a year between 2000"),
+        ({"years_experience": "99"}, "years_experience", "less than or equal to 60"),
+        ({"role": "wizard"}, "role", "Select a valid choice"),
+        ({"currency": "XYZ"}, "currency", "Select a valid choice"),
+        ({"country": ""}, "country", "This field is required"),
+    ],
+)
+def test_bad_input_is_explained_and_what_was_typed_is_kept(client, changes, field, message):
+    response = submit(client, **changes)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert 'value="Kathmandu"' in page  # nothing the visitor typed is lost
+    assert not SalaryReport.objects.exists()
+
+
+def test_reports_without_a_csrf_token_are_refused():
+    response = Client(enforce_csrf_checks=True).post(SUBMIT, GOOD)
+    assert response.status_code == 403
+    assert not SalaryReport.objects.exists()
+
+
+def test_too_many_reports_from_one_connection_are_refused_with_a_message(client):
+    for _ in range(5):
+        assert submit(client).status_code == 302
+    response = submit(client)
+    assert response.status_code == 429
+    assert b"Too many reports from your connection" in response.content
+    assert 'value="Kathmandu"' in response.content.decode()
+    assert SalaryReport.objects.count() == 5
+
+
+def test_pay_far_from_similar_reports_is_flagged_for_the_moderator(client):
+    role = Role.objects.get(slug="machine-learning-engineer")
+    for i in range(10):
+        SalaryObservationFactory(role=role, employee_country="NP", usd_yearly=10_000 + i * 100)
+    submit(client, amount="5000000", period="month", currency="USD")
+    report = SalaryReport.objects.get()
+    assert "x the 90th percentile of 10 reports" in report.outlier_note
+    submit(client)  # NPR 1,50,000 a month is about USD 13,000 a year: in line
+    assert SalaryReport.objects.latest("pk").outlier_note == ""
+
+
+def test_moderator_queue_shows_pending_reports_only(client, moderator):
+    submit(client)
+    submit(client, city="Pokhara")
+    SalaryReport.objects.filter(city="Pokhara").get().reject(moderator.user, "spam")
+    page = moderator.get(QUEUE).content.decode()
+    assert page.count('class="action-select"') == 1
+    assert moderator.get(QUEUE, {"status": "all"}).content.count(b'class="action-select"') == 2
+
+
+def test_approving_publishes_the_report_as_a_normalized_observation(client, moderator):
+    submit(client)
+    report = SalaryReport.objects.get()
+    response = moderator.post(QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    observation = report.observation
+    assert report.status == ReportStatus.APPROVED and report.moderated_by == moderator.user
+    assert observation.source.key == "user-reports"
+    assert observation.yearly_amount == Decimal("1800000.00")
+    assert observation.usd_yearly and observation.ppp_yearly
+    assert observation.city.name == "Kathmandu"
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.by, event.report) == ("approved", moderator.user, report)
+    with pytest.raises(ValueError, match="already approved"):
+        report.approve(by=moderator.user)
+
+
+def test_rejecting_asks_for_a_reason_and_keeps_it_in_the_audit_trail(client, moderator):
+    submit(client)
+    report = SalaryReport.objects.get()
+    selection = {"action": "reject_reports", "_selected_action": [report.pk]}
+    confirm = moderator.post(QUEUE, selection)
+    assert b"Reject reports" in confirm.content and b'name="reason"' in confirm.content
+    moderator.post(QUEUE, {**selection, "apply": "1", "reason": "implausible", "note": "typo?"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REJECTED and report.observation is None
+    assert (report.rejection_reason, report.moderator_note) == ("implausible", "typo?")
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.reason, event.note) == ("rejected", "implausible", "typo?")
+
+
+def test_moderators_have_least_privilege(client, moderator):
+    submit(client)
+    report = SalaryReport.objects.get()
+    change = reverse("admin:salaries_salaryreport_change", args=[report.pk])
+    page = moderator.get(change).content.decode()
+    assert 'name="amount"' not in page  # read-only: a moderator decides, never edits
+    moderator.post(change, {**GOOD, "amount": "1"})
+    report.refresh_from_db()
+    assert report.amount == Decimal("150000")
+    assert moderator.get("/admin/auth/user/").status_code == 403
+    assert moderator.get("/admin/salaries/exchangerate/").status_code == 403
+    assert moderator.get("/admin/salaries/salaryobservation/add/").status_code == 403
+    event_url = "/admin/salaries/moderationevent/"
+    assert moderator.get(event_url).status_code == 200
+
+
+def test_staff_without_the_moderator_group_cannot_decide(client):
+    submit(client)
+    report = SalaryReport.objects.get()
+    staff = Client()
+    staff.force_login(User.objects.create_user("staff", password="pw", is_staff=True))
+    staff.post(QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING
+
+
+def test_database_requires_a_reason_and_a_moderator_for_decisions(client):
+    submit(client)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalaryReport.objects.update(status=ReportStatus.REJECTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalaryReport.objects.update(status=ReportStatus.APPROVED)
