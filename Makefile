@@ -23,6 +23,7 @@ load: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py createcachetable
 	$(LOCAL_ENV) $(PY) manage.py load_reference_data
+	$(LOCAL_ENV) $(PY) manage.py load_guides
 	@if [ -f "$(AIJOBS_CSV)" ]; then \
 		$(LOCAL_ENV) $(PY) manage.py import_salaries "$(AIJOBS_CSV)" --format aijobs; \
 	else echo "No survey file at $(AIJOBS_CSV); skipping its import."; fi

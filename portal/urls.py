@@ -13,5 +13,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("salaries.urls")),
+    path("", include("careers.urls")),
     path("admin/", admin.site.urls),
 ]
