@@ -51,6 +51,20 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+def action_form_page(model_admin, request, action, title, form, objects, template):
+    """The page an admin action shows to ask for more (a target, a reason) before acting."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "action": action,
+        "objects": objects,
+        "form": form,
+        "opts": model_admin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, template, context)
+
+
 @admin.register(Currency)
 class CurrencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
@@ -99,15 +113,15 @@ class RoleAdmin(admin.ModelAdmin):
             names = ", ".join(role.name for role in merged)
             self.message_user(request, f"Merged {names} into {target}; their titles are aliases.")
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge roles",
-            "roles": roles,
-            "form": form,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/salaries/role/merge.html", context)
+        return action_form_page(
+            self,
+            request,
+            "merge_roles",
+            "Merge roles",
+            form,
+            roles,
+            "admin/salaries/role/merge.html",
+        )
 
 
 @admin.register(RoleAlias)
@@ -348,15 +362,15 @@ class SalaryReportAdmin(admin.ModelAdmin):
                 report.reject(request.user, form.cleaned_data["reason"], form.cleaned_data["note"])
             self.message_user(request, f"Rejected {len(pending)} report(s).")
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject reports",
-            "reports": pending,
-            "form": form,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/salaries/salaryreport/reject.html", context)
+        return action_form_page(
+            self,
+            request,
+            "reject_reports",
+            "Reject reports",
+            form,
+            pending,
+            "admin/salaries/salaryreport/reject.html",
+        )
 
 
 @admin.register(ModerationEvent)
