@@ -23,6 +23,8 @@ PAGES = [
     "/salaries/machine-learning-engineer/us/",
     "/salaries/data-scientist/gb/?display=ppp",
     "/compare/?role=machine-learning-engineer&countries=US&countries=IN&countries=GB",
+    "/guides/machine-learning-engineer-india/",
+    "/salaries/submit/",
 ]
 
 

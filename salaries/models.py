@@ -619,7 +619,8 @@ class SalaryObservation(NormalizedFact):
         indexes = [
             models.Index(fields=["role", "employee_country", "level"]),
             models.Index(fields=["employee_country", "year"]),
-            models.Index(fields=["year"]),
+            # The reports list pages through the newest first.
+            models.Index(fields=["-year", "-id"], name="observation_newest_first"),
             models.Index(fields=["usd_yearly"]),
         ]
 

@@ -28,6 +28,8 @@ from salaries.models import Role, SalaryObservation, conversion_table
 
 MIN_SAMPLE = 5
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
+# The summary also reads the 1st and 99th percentiles, for the histogram's bounds.
+SUMMARY_FRACTIONS = (0.01, *FRACTIONS, 0.99)
 
 
 class Percentiles(Aggregate):
@@ -55,6 +57,8 @@ class Summary:
     p90: float | None = None
     year_min: int | None = None
     year_max: int | None = None
+    p1: float | None = None
+    p99: float | None = None
 
     @property
     def enough(self) -> bool:
@@ -64,8 +68,12 @@ class Summary:
 def _summary(count, percentiles, year_min=None, year_max=None) -> Summary:
     if count < MIN_SAMPLE or not percentiles:
         return Summary(count, year_min=year_min, year_max=year_max)
+    if len(percentiles) == len(SUMMARY_FRACTIONS):
+        p1, *percentiles, p99 = percentiles
+    else:
+        p1 = p99 = None
     p10, p25, median, p75, p90 = percentiles
-    return Summary(count, p10, p25, median, p75, p90, year_min, year_max)
+    return Summary(count, p10, p25, median, p75, p90, year_min, year_max, p1, p99)
 
 
 def with_pay(observations, value):
@@ -79,7 +87,7 @@ def summarize(observations, value) -> Summary:
     observations, value = with_pay(observations, value)
     row = observations.aggregate(
         count=Count("id"),
-        percentiles=Percentiles(value),
+        percentiles=Percentiles(value, SUMMARY_FRACTIONS),
         year_min=Min("year"),
         year_max=Max("year"),
     )
@@ -148,7 +156,7 @@ def nice_width(span: float, target_bins: int) -> float:
 
 
 def histogram(observations, value, summary: Summary, target_bins: int = 12) -> Histogram:
-    """Counts per bin between round bounds around the 1st-99th percentiles.
+    """Counts per bin between round bounds around the 1st-99th percentiles (from summarize).
 
     The outermost bins are open ("under X", "X and over"), so every observation is counted
     and a single extreme value cannot flatten the chart.
@@ -156,7 +164,7 @@ def histogram(observations, value, summary: Summary, target_bins: int = 12) -> H
     if not summary.enough:
         return Histogram()
     qs, value = with_pay(observations, value)
-    p1, p99 = qs.aggregate(p=Percentiles(value, (0.01, 0.99)))["p"]
+    p1, p99 = summary.p1, summary.p99
     if p99 <= p1:
         return Histogram([Bin(p1, p1, summary.count)])
     width = nice_width(p99 - p1, target_bins)
