@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from careers.sitemaps import GuideSitemap
 from portal import views
-from salaries.sitemaps import sitemaps
+from salaries.sitemaps import sitemaps as salary_sitemaps
+
+sitemaps = {**salary_sitemaps, "guides": GuideSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -95,3 +95,8 @@ def test_a_malformed_guide_file_gives_a_clear_message(tmp_path):
     path.write_text("title: No separator\n")
     with pytest.raises(CommandError, match="no '---' line"):
         read_guide(path)
+
+
+def test_published_guides_are_in_the_sitemap(client, guides):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/guides/machine-learning-engineer-nepal/" in body
