@@ -8,11 +8,16 @@ already running, so every manage.py command and every gunicorn worker can call i
 Usage: python -m portal.embedded_postgres start|stop
 """
 
+import os
 import sys
 import warnings
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / ".data" / "postgres"
+# EMBEDDED_PGDATA lets a test run a throwaway server of its own (tests/test_outage.py).
+DATA_DIR = Path(
+    os.environ.get("EMBEDDED_PGDATA")
+    or Path(__file__).resolve().parent.parent / ".data" / "postgres"
+)
 
 
 def _server():

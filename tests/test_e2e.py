@@ -9,12 +9,6 @@ commands, serves it with gunicorn and drops it afterwards.
 import csv
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -31,10 +25,10 @@ import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from psycopg import sql  # noqa: E402
 
+from tests.servers import manage, start_gunicorn, stop  # noqa: E402
+
 pytestmark = pytest.mark.e2e
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 E2E_DATABASE = f"talab_e2e_{os.getpid()}"  # parallel runs must not drop each other's
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -123,52 +117,6 @@ def write_salaries_csv(path: Path) -> None:
                 )
 
 
-def manage(env: dict, *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
-        f"{result.stdout}\n{result.stderr}"
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_healthy(base_url: str, server: subprocess.Popen, log: Path, seconds=20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer /healthz within {seconds} s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 @pytest.fixture(scope="module")
 def live_server_url(tmp_path_factory):
     """gunicorn serving a fresh `talab_e2e` database with reference data and 60 reports."""
@@ -186,23 +134,8 @@ def live_server_url(tmp_path_factory):
         write_salaries_csv(salaries_csv)
         manage(env, "import_salaries", str(salaries_csv), "--source", "aijobs")
 
-        port = free_port()
-        log = tmp / "gunicorn.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "portal.wsgi"],
-                cwd=BASE_DIR,
-                env={
-                    **env,
-                    "GUNICORN_BIND": f"127.0.0.1:{port}",
-                    "WEB_CONCURRENCY": "2",
-                },
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+        server, base_url = start_gunicorn(env, tmp / "gunicorn.log")
         try:
-            base_url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(base_url, server, log)
             yield base_url
         finally:
             stop(server)

@@ -1,0 +1,81 @@
+"""Running the app as it runs in production, for tests that need real processes:
+management commands in subprocesses and gunicorn on a free loopback port."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def manage(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, (
+        f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
+        f"{result.stdout}\n{result.stderr}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(base_url: str, server: subprocess.Popen, log: Path, seconds=20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer /healthz within {seconds} s:\n{log.read_text()}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def start_gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the project's config on a free port; returns (process, base URL)."""
+    port = free_port()
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "portal.wsgi"],
+            cwd=BASE_DIR,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base_url, server, log)
+    except BaseException:
+        stop(server)
+        raise
+    return server, base_url
