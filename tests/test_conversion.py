@@ -1,3 +1,4 @@
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -90,3 +91,23 @@ def test_observation_is_normalized_with_the_dated_rate_from_the_database():
     assert observation.ppp_yearly == Decimal("38095.24")
     assert observation.exchange_rate_id == rate_2024.pk
     assert observation.ppp_factor_id == factor.pk
+
+
+@pytest.mark.django_db
+def test_normalize_salaries_applies_an_edited_rate_to_stored_figures():
+    from django.core.management import call_command
+
+    xts = CurrencyFactory(code="XTS")
+    rate = ExchangeRateFactory(currency=xts, units_per_usd=Decimal("100"))
+    observations = [
+        SalaryObservationFactory(currency=xts, amount=Decimal(amount), employee_country="AQ")
+        for amount in (1000, 2000, 3000)
+    ]
+    rate.units_per_usd = Decimal("50")
+    rate.save()
+    call_command("normalize_salaries", stdout=io.StringIO())
+    for observation, amount in zip(observations, (1000, 2000, 3000), strict=True):
+        observation.refresh_from_db()
+        assert observation.yearly_amount == amount
+        assert observation.usd_yearly == Decimal(amount) / 50
+        assert observation.exchange_rate_id == rate.pk

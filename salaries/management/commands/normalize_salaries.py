@@ -3,13 +3,10 @@ from django.db import transaction
 
 from salaries.models import PublishedRange, SalaryObservation, conversion_table
 
-NORMALIZED = {
-    SalaryObservation: ["yearly_amount", "usd_yearly", "ppp_yearly"],
-    PublishedRange: [
-        "yearly_low", "yearly_high", "usd_low", "usd_high", "ppp_low", "ppp_high",
-    ],
-}  # fmt: skip
-BATCH = 5000
+RANGE_FIELDS = [
+    "yearly_low", "yearly_high", "usd_low", "usd_high", "ppp_low", "ppp_high",
+    "exchange_rate", "ppp_factor",
+]  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -21,16 +18,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         table = conversion_table()
-        for model, fields in NORMALIZED.items():
-            fields = [*fields, "exchange_rate", "ppp_factor"]
-            batch, total = [], 0
-            for fact in model.objects.order_by("pk").iterator(chunk_size=BATCH):
-                fact.normalize(table)
-                batch.append(fact)
-                if len(batch) == BATCH:
-                    model.objects.bulk_update(batch, fields)
-                    total += len(batch)
-                    batch = []
-            model.objects.bulk_update(batch, fields)
-            total += len(batch)
-            self.stdout.write(f"{model._meta.verbose_name_plural}: {total:,} recomputed")
+        ranges = list(PublishedRange.objects.all())
+        for published in ranges:
+            published.normalize(table)
+        PublishedRange.objects.bulk_update(ranges, RANGE_FIELDS)
+        observations = SalaryObservation.objects.renormalize(table)
+        self.stdout.write(
+            f"Recomputed {observations:,} observations and {len(ranges)} published ranges."
+        )
