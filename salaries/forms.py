@@ -6,18 +6,25 @@ from django_countries import countries
 
 from salaries.conversion import ANNUAL_MULTIPLIER, MAX_AMOUNT
 from salaries.models import Currency, Level, Role, SalaryReport
-from salaries.widgets import PlainSelect
+from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
 
 
 class CompareForm(forms.Form):
-    role = forms.ModelChoiceField(queryset=Role.objects.all(), to_field_name="slug")
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect
+    )
     countries = forms.MultipleChoiceField(
-        choices=countries, help_text=f"Two to {MAX_COMPARED} countries."
+        choices=countries,
+        widget=RepeatedSelect(slots=MAX_COMPARED),
+        help_text=f"Two to {MAX_COMPARED} countries.",
     )
     levels = forms.MultipleChoiceField(
-        choices=Level.choices, required=False, help_text="Optional: split each country by level."
+        choices=Level.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: split each country by level.",
     )
 
     def clean_countries(self):

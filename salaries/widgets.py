@@ -20,3 +20,31 @@ class PlainSelect(forms.Select):
         )
         final_attrs = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
+class RepeatedSelect(forms.SelectMultiple):
+    """Several one-choice selects under one name (`countries=NP&countries=IN`): easier than a
+    249-row multi-select, and the URL stays the same."""
+
+    def __init__(self, slots: int, empty_label: str = "—", attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.slots, self.empty_label = slots, empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = [str(v) for v in (value or []) if v][: self.slots]
+        select = PlainSelect(choices=[("", self.empty_label), *self.choices])
+        base_id = (attrs or {}).get("id", f"id_{name}")
+        return format_html_join(
+            "",
+            '<span class="repeated-select">{}</span>',
+            (
+                (select.render(name, chosen, {"id": f"{base_id}_{slot}"}),)
+                for slot, chosen in enumerate(values + [""] * (self.slots - len(values)))
+            ),
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value]
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
