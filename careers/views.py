@@ -27,7 +27,7 @@ def guide_detail(request, slug):
         observations,
         unit.value,
         "level",
-        labels=lambda value: Level(value).label if value else "Not stated",
+        labels=Level.label_for,
         order=Level.values,
     )
     context = {

@@ -169,7 +169,9 @@ X_FRAME_OPTIONS = "DENY"
 # increment is not atomic: a burst of parallel requests can exceed a limit by a few, which is
 # acceptable for limits of a few reports an hour. With REDIS_URL the count is exact.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-RATELIMIT_VIEW = None  # views check request.limited themselves and answer with a form error
+# Behind a proxy every request comes from the proxy's address: name the header that carries
+# the client's (e.g. HTTP_X_REAL_IP) so that the limit applies per visitor.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 LOGGING = {
     "version": 1,

@@ -280,7 +280,11 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value() or ReportStatus.PENDING
-        return queryset if value == "all" else queryset.filter(status=value)
+        if value == "all":
+            return queryset
+        return (
+            queryset.pending() if value == ReportStatus.PENDING else queryset.filter(status=value)
+        )
 
     def choices(self, changelist):
         current = self.value() or ReportStatus.PENDING
@@ -319,10 +323,8 @@ class SalaryReportAdmin(admin.ModelAdmin):
     ordering = ["submitted_at"]
     actions = ["approve_reports", "reject_reports"]
     inlines = [ModerationEventInline]
-    readonly_fields = [
-        "status", "submitted_at", "outlier_note", "moderated_by", "moderated_at",
-        "rejection_reason", "moderator_note", "observation",
-    ]  # fmt: skip
+    # What a visitor sent is evidence: nobody edits it, a moderator only decides.
+    readonly_fields = [field.name for field in SalaryReport._meta.fields]
 
     @admin.display(boolean=True, description="outlier")
     def flagged(self, report):
@@ -330,6 +332,9 @@ class SalaryReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # reports come from visitors only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # decided reports are part of the audit trail
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("salaries.moderate_salaryreport")
@@ -343,10 +348,10 @@ class SalaryReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected reports", permissions=["moderate"])
     def approve_reports(self, request, queryset):
-        pending = queryset.filter(status=ReportStatus.PENDING)
+        pending = list(queryset.pending())
+        skipped = queryset.count() - len(pending)
         for report in pending:
             report.approve(by=request.user)
-        skipped = queryset.count() - len(pending)
         self.message_user(
             request,
             f"Approved {len(pending)} report(s); they now count in the figures."
@@ -355,7 +360,7 @@ class SalaryReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject selected reports…", permissions=["moderate"])
     def reject_reports(self, request, queryset):
-        pending = queryset.filter(status=ReportStatus.PENDING)
+        pending = queryset.pending()
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             for report in pending:

@@ -19,6 +19,10 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")
 
 
+def plausible_yearly(amount, period: str) -> bool:
+    return Decimal(amount) * ANNUAL_MULTIPLIER[period] < MAX_AMOUNT
+
+
 @dataclass(frozen=True)
 class Converted:
     yearly: Decimal

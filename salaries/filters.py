@@ -192,6 +192,13 @@ class SalaryFilter(django_filters.FilterSet):
         return self._unit
 
     @property
+    def singles_out_people(self) -> bool:
+        """Whether small counts under this filter could be differenced into one person's pay
+        (or employer), so that pages should not state them exactly."""
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "") for name in ("pay_min", "pay_max", "company"))
+
+    @property
     def ordering(self):
         return SORTS[self.form.cleaned_data.get("sort") or "-year"][1]
 

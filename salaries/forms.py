@@ -1,10 +1,11 @@
+import contextlib
 from datetime import date
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django_countries import countries
 
-from salaries.conversion import ANNUAL_MULTIPLIER, MAX_AMOUNT
+from salaries import statistics
+from salaries.conversion import plausible_yearly
 from salaries.models import Currency, Level, Role, SalaryReport
 from salaries.widgets import PlainSelect, RepeatedSelect
 
@@ -72,9 +73,19 @@ class SalaryReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only currencies we can convert, so the report can be compared once approved.
         self.fields["currency"].queryset = Currency.objects.filter(rates__isnull=False).distinct()
-        self.fields["years_experience"].max_value = 60
-        self.fields["years_experience"].validators.append(MaxValueValidator(60))
         self.fields["year"].initial = date.today().year
+
+    @classmethod
+    def from_link(cls, query) -> "SalaryReportForm":
+        """A blank form, with role and country filled in from a landing page's link."""
+        initial = {}
+        role_field = cls.base_fields["role"]
+        with contextlib.suppress(forms.ValidationError):
+            initial["role"] = role_field.clean(query.get("role", ""))
+        country = query.get("country", "").upper()
+        if country in countries:
+            initial["country"] = country
+        return cls(initial=initial)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -89,6 +100,13 @@ class SalaryReportForm(forms.ModelForm):
             value = data.get(name)
             if value is not None and value <= 0:
                 self.add_error(name, "Give a positive amount.")
-        if amount and period and amount * ANNUAL_MULTIPLIER[period] >= MAX_AMOUNT:
+        if amount and period and not plausible_yearly(amount, period):
             self.add_error("amount", "This amount is too large to be a salary.")
         return data
+
+    def save(self, commit=True):
+        report = super().save(commit=False)
+        report.outlier_note = statistics.outlier_note(report)
+        if commit:
+            report.save()
+        return report

@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_countries import countries
 
-from salaries.conversion import ANNUAL_MULTIPLIER, MAX_AMOUNT
+from salaries.conversion import MAX_AMOUNT, plausible_yearly
 from salaries.models import (
     City,
     Company,
@@ -133,7 +133,7 @@ def money(value: str, column: str, required=True) -> Decimal | None:
 
 
 def yearly_within_limits(amount: Decimal, period: str, column: str) -> None:
-    if amount * ANNUAL_MULTIPLIER[period] >= MAX_AMOUNT:
+    if not plausible_yearly(amount, period):
         raise RowError(f"{column} {amount} {period}ly is implausibly large over a year")
 
 

@@ -7,8 +7,10 @@ that filters and percentiles run in the database.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +19,9 @@ from psycopg import sql
 
 from salaries.conversion import ConversionTable
 
+# Sent before a merged role is deleted, with old= and new= roles.
+role_merged = Signal()
+
 
 class Level(models.TextChoices):
     ENTRY = "entry", "Entry"
@@ -24,6 +29,10 @@ class Level(models.TextChoices):
     SENIOR = "senior", "Senior"
     LEAD = "lead", "Lead / principal"
     EXECUTIVE = "executive", "Executive"
+
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        return cls(value).label if value else "Not stated"
 
 
 class EmploymentType(models.TextChoices):
@@ -166,6 +175,9 @@ class Role(SluggedModel):
         PublishedRange.objects.filter(role=self).update(role=target)
         PublishedPayGap.objects.filter(role=self).update(role=target)
         PublishedPayGap.objects.filter(compared_to=self).update(compared_to=target)
+        SalaryReport.objects.filter(role=self).update(role=target)
+        # Other apps (career guides) point at roles too; salaries does not know them.
+        role_merged.send(sender=Role, old=self, new=target)
         self.aliases.update(role=target)
         RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
         self.delete()
@@ -220,9 +232,17 @@ class City(SluggedModel):
         return f"{self.name}, {self.country.name}"
 
 
+class CompanyQuerySet(models.QuerySet):
+    def named(self, name: str):
+        """The company called `name` or known by it as an alias, ignoring case; or None."""
+        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct().first()
+
+
 class Company(SluggedModel):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=160, unique=True)
+
+    objects = CompanyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "companies"
@@ -584,8 +604,15 @@ NORMALIZED_COLUMNS = [
 
 
 class SalaryObservationQuerySet(models.QuerySet):
+    def listable(self):
+        """Rows a visitor may see one by one: survey answers, which their source published
+        row by row. Reports sent to Talab count in the statistics but are never listed."""
+        return self.exclude(source__kind=SourceKind.USER_REPORT)
+
     def for_listing(self):
-        return self.select_related("role", "source", "currency", "city", "industry", "company")
+        return self.listable().select_related(
+            "role", "source", "currency", "city", "industry", "company"
+        )
 
     def renormalize(self, table: ConversionTable, batch: int = 20_000) -> int:
         """Recompute the stored figures of these observations from `table`.
@@ -732,9 +759,6 @@ class SalaryReportQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ReportStatus.PENDING)
 
-    def approved(self):
-        return self.filter(status=ReportStatus.APPROVED)
-
 
 class SalaryReport(models.Model):
     """What a visitor sends about their own pay. Nothing here is public: approving a report
@@ -747,7 +771,7 @@ class SalaryReport(models.Model):
     country = CountryField(help_text="Where you live and work")
     city = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=10, choices=Level.choices)
-    years_experience = models.PositiveSmallIntegerField()
+    years_experience = models.PositiveSmallIntegerField(validators=[MaxValueValidator(60)])
     employment_type = models.CharField(max_length=10, choices=EmploymentType.choices)
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, null=True, blank=True)
     company = models.CharField(max_length=150, blank=True)
@@ -801,9 +825,11 @@ class SalaryReport(models.Model):
     def __str__(self):
         return f"{self.role} in {self.country.code}, {self.amount} {self.currency_id}"
 
-    def _ensure_pending(self):
-        if self.status != ReportStatus.PENDING:
-            raise ValueError(f"Report {self.pk} was already {self.get_status_display().lower()}")
+    def _lock_pending(self):
+        """Lock the row, so two moderators cannot decide the same report at once."""
+        current = SalaryReport.objects.select_for_update().get(pk=self.pk)
+        if current.status != ReportStatus.PENDING:
+            raise ValueError(f"Report {self.pk} was already {current.get_status_display().lower()}")
 
     def _decide(self, by, status, **fields):
         self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
@@ -820,17 +846,18 @@ class SalaryReport(models.Model):
 
     @transaction.atomic
     def approve(self, by) -> SalaryObservation:
-        """Publish the report as an observation of the user-reports source."""
-        self._ensure_pending()
-        source = Source.objects.get(key=USER_REPORTS_SOURCE_KEY)
-        city = None
-        if self.city:
-            city = City.objects.filter(country=self.country, name__iexact=self.city).first()
-            city = city or City.objects.create(name=self.city, country=self.country)
-        company = None
-        if self.company:
-            company = Company.objects.filter(name__iexact=self.company).first()
-            company = company or Company.objects.create(name=self.company)
+        """Publish the report as an observation of the user-reports source.
+
+        A city or company is linked only when it already exists: a name a visitor typed never
+        becomes public by itself (it stays on the report for the moderator)."""
+        self._lock_pending()
+        source, _ = Source.objects.get_or_create(
+            key=USER_REPORTS_SOURCE_KEY,
+            defaults={"kind": SourceKind.USER_REPORT, "title": "Reports from Talab users",
+                      "publisher": "Talab", "year": timezone.now().year},
+        )  # fmt: skip
+        city = City.objects.filter(country=self.country, name__iexact=self.city).first()
+        company = Company.objects.named(self.company) if self.company else None
         observation = SalaryObservation(
             source=source,
             source_key=f"report-{self.pk}",
@@ -858,7 +885,7 @@ class SalaryReport(models.Model):
 
     @transaction.atomic
     def reject(self, by, reason: str, note: str = "") -> None:
-        self._ensure_pending()
+        self._lock_pending()
         if reason not in RejectionReason.values:
             raise ValueError(f"Unknown rejection reason {reason!r}")
         self._decide(by, ReportStatus.REJECTED, rejection_reason=reason, moderator_note=note[:300])
@@ -867,7 +894,7 @@ class SalaryReport(models.Model):
 class ModerationEvent(models.Model):
     """The audit trail: who decided what about which report, when and why."""
 
-    report = models.ForeignKey(SalaryReport, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(SalaryReport, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=10, choices=ReportStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -3,16 +3,22 @@ from django.db.models import Count
 from django.urls import reverse
 
 from salaries.models import PublishedRange, Role, SalaryObservation
+from salaries.statistics import MIN_SAMPLE
 
 
 class RoleSitemap(Sitemap):
-    """Every role that has at least one observation or published range."""
+    """Every role with figures to show: enough observations, or a published range."""
 
     changefreq = "weekly"
     limit = 5000
 
     def items(self):
-        with_observations = SalaryObservation.objects.values("role")
+        with_observations = (
+            SalaryObservation.objects.values("role")
+            .annotate(n=Count("id"))
+            .filter(n__gte=MIN_SAMPLE)
+            .values("role")
+        )
         with_ranges = PublishedRange.objects.values("role")
         return (
             Role.objects.filter(pk__in=with_observations.union(with_ranges))
@@ -25,7 +31,7 @@ class RoleSitemap(Sitemap):
 
 
 class RoleCountrySitemap(Sitemap):
-    """Every role and country pair with data."""
+    """Every role and country pair with figures to show (a single report is not listed)."""
 
     changefreq = "weekly"
     limit = 5000
@@ -34,6 +40,7 @@ class RoleCountrySitemap(Sitemap):
         observed = (
             SalaryObservation.objects.values_list("role__slug", "employee_country")
             .annotate(n=Count("id"))
+            .filter(n__gte=MIN_SAMPLE)
             .values_list("role__slug", "employee_country")
         )
         published = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")

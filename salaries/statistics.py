@@ -218,13 +218,14 @@ OUTLIER_FACTOR = 3
 
 
 def outlier_note(report) -> str:
-    """Why a report's pay looks out of line with approved reports for the same role and
-    country, or "" when it does not (or when there are too few to compare with)."""
+    """Why a report's pay looks out of line with the published observations (survey answers
+    and approved reports) for the same role and country, or "" when it does not or when
+    there are too few to compare with."""
     converted = conversion_table().convert(
         report.amount, report.period, report.currency_id, report.country.code, report.year
     )
-    if converted.usd is None:
-        return "No exchange rate for this currency: check the amount by hand."
+    if not converted.usd:
+        return "Converts to less than one US dollar a year, or cannot be converted."
     peers = SalaryObservation.objects.filter(role=report.role, employee_country=report.country)
     summary = summarize(peers, "usd_yearly")
     if not summary.enough:

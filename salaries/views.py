@@ -5,7 +5,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from salaries import charts, statistics
 from salaries.filters import SalaryFilter
@@ -23,6 +23,7 @@ def figures(filterset: SalaryFilter) -> dict:
     return {
         "unit": unit,
         "summary": summary,
+        "count_hidden": not summary.enough and filterset.singles_out_people,
         "histogram": histogram,
         "histogram_bars": charts.histogram_bars(histogram, unit),
         "published_ranges": PublishedRange.objects.matching(**filterset.published_range_criteria),
@@ -72,10 +73,6 @@ def salary_list(request):
     return render(request, "salaries/list.html", context)
 
 
-def level_label(value):
-    return Level(value).label if value else "Not stated"
-
-
 @require_safe
 def role_landing(request, role_slug, country_code=None):
     role = get_object_or_404(Role, slug=role_slug)
@@ -107,7 +104,7 @@ def role_landing(request, role_slug, country_code=None):
             observations,
             unit.value,
             "level",
-            labels=level_label,
+            labels=Level.label_for,
             order=[v for v, _ in Level.choices],
         )
         context["level_rows"], context["level_chart_height"] = charts.spread_rows(
@@ -167,7 +164,7 @@ def compare(request):
 
 def compare_label(key, names):
     country, *rest = key
-    return " · ".join([names[country], *(level_label(level) for level in rest)])
+    return " · ".join([names[country], *(Level.label_for(level) for level in rest)])
 
 
 class Echo:
@@ -202,7 +199,9 @@ def export_csv(request):
     refused = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if not filterset.is_valid():
         return render(request, "salaries/list.html", refused, status=400)
-    observations = filterset.qs.annotate(pay=filterset.unit.value).order_by(*filterset.ordering)
+    observations = (
+        filterset.qs.listable().annotate(pay=filterset.unit.value).order_by(*filterset.ordering)
+    )
     if observations.count() < statistics.MIN_SAMPLE:
         refused["export_refused"] = True
         return render(request, "salaries/list.html", refused, status=400)
@@ -236,30 +235,26 @@ def methodology(request):
     return render(request, "salaries/methodology.html", {"sources": sources})
 
 
-REPORTS_PER_HOUR = "5/h"
+REPORT_LIMIT = {"group": "salary-report", "key": "ip", "rate": "5/h", "method": "POST"}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=REPORTS_PER_HOUR, method="POST", block=False)
 def submit_report(request):
     if request.method == "POST":
         form = SalaryReportForm(request.POST)
-        if getattr(request, "limited", False):
+        # Only reports that were accepted count towards the limit: typos cost nothing.
+        usage = get_usage(request, **REPORT_LIMIT)
+        if usage and usage["count"] >= usage["limit"]:
             form.add_error(None, "Too many reports from your connection. Try again in an hour.")
             return render(request, "salaries/submit.html", {"form": form}, status=429)
         if form.is_valid():
-            report = form.save(commit=False)
-            report.outlier_note = statistics.outlier_note(report)
-            report.save()
+            form.save()
+            get_usage(request, increment=True, **REPORT_LIMIT)
             return redirect("salaries:submit_thanks")
         return render(request, "salaries/submit.html", {"form": form}, status=400)
-    initial = {}
-    role = Role.objects.filter(slug=request.GET.get("role", "")).first()
-    if role:
-        initial["role"] = role
-    if request.GET.get("country", "").upper() in countries:
-        initial["country"] = request.GET["country"].upper()
-    return render(request, "salaries/submit.html", {"form": SalaryReportForm(initial=initial)})
+    return render(
+        request, "salaries/submit.html", {"form": SalaryReportForm.from_link(request.GET)}
+    )
 
 
 @require_safe

@@ -1,6 +1,7 @@
 """A database outage, for real: gunicorn serves the app from a PostgreSQL server of its own,
-the server is stopped and started again with the commands `make db-stop` and `make db-start`
-run, and the app must answer 503 meanwhile and recover without a restart."""
+which is stopped and started again with `python -m portal.embedded_postgres stop|start` (what
+`make db-stop` and `make db-start` run); the app must answer 503 meanwhile and recover
+without a restart."""
 
 import os
 import subprocess
@@ -39,10 +40,11 @@ def test_a_stopped_database_gives_503_and_a_restarted_one_recovers(tmp_path):
         "EMBEDDED_PGDATA": str(tmp_path / "pg"),
         "HTTPS": "0",
     }
-    manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
-    server, base = start_gunicorn(env, tmp_path / "gunicorn.log")
+    server = None
     try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        server, base = start_gunicorn(env, tmp_path / "gunicorn.log")
         assert get(f"{base}/salaries/")[0] == 200
 
         embedded(env, "stop")
@@ -56,5 +58,6 @@ def test_a_stopped_database_gives_503_and_a_restarted_one_recovers(tmp_path):
         assert get(f"{base}/healthz") == (200, '{"db": "ok"}')
         assert get(f"{base}/salaries/")[0] == 200
     finally:
-        stop(server)
+        if server:
+            stop(server)
         embedded(env, "stop")

@@ -126,6 +126,9 @@ def test_moderator_queue_shows_pending_reports_only(client, moderator):
 
 
 def test_approving_publishes_the_report_as_a_normalized_observation(client, moderator):
+    from salaries.models import City
+
+    kathmandu = City.objects.create(name="Kathmandu", country="NP")
     submit(client)
     report = SalaryReport.objects.get()
     response = moderator.post(QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]})
@@ -136,7 +139,7 @@ def test_approving_publishes_the_report_as_a_normalized_observation(client, mode
     assert observation.source.key == "user-reports"
     assert observation.yearly_amount == Decimal("1800000.00")
     assert observation.usd_yearly and observation.ppp_yearly
-    assert observation.city.name == "Kathmandu"
+    assert observation.city == kathmandu
     event = ModerationEvent.objects.get()
     assert (event.action, event.by, event.report) == ("approved", moderator.user, report)
     with pytest.raises(ValueError, match="already approved"):
@@ -189,3 +192,57 @@ def test_database_requires_a_reason_and_a_moderator_for_decisions(client):
         SalaryReport.objects.update(status=ReportStatus.REJECTED)
     with pytest.raises(IntegrityError), transaction.atomic():
         SalaryReport.objects.update(status=ReportStatus.APPROVED)
+
+
+def test_typos_do_not_count_towards_the_limit(client):
+    for _ in range(6):
+        assert submit(client, amount="lots").status_code == 400
+    assert submit(client).status_code == 302
+
+
+def test_a_tiny_amount_is_flagged_not_a_crash(client):
+    role = Role.objects.get(slug="machine-learning-engineer")
+    for i in range(6):
+        SalaryObservationFactory(role=role, employee_country="US", usd_yearly=100_000 + i)
+    response = submit(client, country="US", currency="JPY", period="year", amount="0.01")
+    assert response.status_code == 302
+    assert "less than one US dollar" in SalaryReport.objects.get().outlier_note
+
+
+def test_approval_links_only_known_companies_and_recreates_its_source(client, moderator):
+    from salaries.models import Company, CompanyAlias, Source
+
+    acme = Company.objects.create(name="Acme Analytics")
+    CompanyAlias.objects.create(name="ACME", company=acme)
+    Source.objects.filter(key="user-reports").delete()
+    submit(client, company="acme")
+    submit(client, company="Secret Startup Pvt Ltd", city="Biratnagar")
+    first, second = SalaryReport.objects.order_by("pk")
+    assert first.approve(by=moderator.user).company == acme
+    observation = second.approve(by=moderator.user)
+    assert observation.company is None and observation.city is None
+    assert not Company.objects.filter(name__icontains="secret").exists()
+    assert observation.source.key == "user-reports"
+
+
+def test_merging_roles_carries_reports_and_guides_along(client, moderator):
+    from careers.models import Guide
+    from salaries.models import RoleAlias
+
+    old = Role.objects.create(name="ML Engineer")
+    submit(client, role=old.slug)
+    Guide.objects.create(title="g", slug="g", role=old, summary="s", body="b")
+    old.merge_into(Role.objects.get(slug="machine-learning-engineer"))
+    assert SalaryReport.objects.get().role.slug == "machine-learning-engineer"
+    assert Guide.objects.get().role.slug == "machine-learning-engineer"
+    assert RoleAlias.objects.filter(name="ML Engineer").exists()
+
+
+def test_reports_cannot_be_deleted_even_by_a_superuser(client):
+    submit(client)
+    report = SalaryReport.objects.get()
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", "r@example.org", "pw"))
+    url = reverse("admin:salaries_salaryreport_delete", args=[report.pk])
+    assert admin.post(url, {"post": "yes"}).status_code == 403
+    assert SalaryReport.objects.filter(pk=report.pk).exists()

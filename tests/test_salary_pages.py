@@ -219,13 +219,15 @@ def test_csv_export_has_public_fields_only_and_the_small_sample_rule(client):
 
 
 def test_sitemap_lists_landing_pages_with_data(client):
-    observe(1, country="IN")
+    observe(5, country="IN")
+    observe(1, country="BR")  # one report is not a page worth listing
     RoleFactory(name="Underwater Basket Weaver")
     body = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/salaries/machine-learning-engineer/" in body
     assert "http://testserver/salaries/machine-learning-engineer/in/" in body
     assert "http://testserver/salaries/machine-learning-engineer/np/" in body  # seed ranges
     assert "underwater-basket-weaver" not in body
+    assert "/machine-learning-engineer/br/" not in body
 
 
 def test_methodology_states_the_rules_and_lists_sources(client):
@@ -320,3 +322,28 @@ def test_list_query_count_does_not_depend_on_page_size(client, django_assert_max
     assert (
         text_of(response).count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 100
     )
+
+
+def test_with_a_pay_filter_small_counts_are_not_stated(client):
+    observe(3, usd=50_000)
+    observe(10, usd=10_000)
+    page = text_of(client.get(LIST, {"country": "NP", "pay_min": "40000", "display": "usd"}))
+    assert 'data-testid="count">fewer than 5<' in page
+    assert 'data-testid="count">3<' not in page
+    empty = text_of(client.get(LIST, {"country": "NP", "pay_min": "90000", "display": "usd"}))
+    assert 'data-testid="count">fewer than 5<' in empty  # none looks the same as a few
+    plain = text_of(client.get(LIST, {"country": "NP", "level": "senior"}))
+    assert 'data-testid="count">0<' in plain  # without pay or company filters, exact counts
+
+
+def test_reports_sent_to_talab_count_but_are_never_listed_or_exported(client):
+    from salaries.models import Source
+
+    observe(6)
+    users = Source.objects.get(key="user-reports")
+    observe(5, usd=90_000, source=users)
+    page = text_of(client.get(LIST, {"country": "NP", "display": "usd"}))
+    assert 'data-testid="count">11<' in page
+    assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 6
+    rows = b"".join(client.get(EXPORT, {"country": "NP"}).streaming_content).decode()
+    assert "Reports from Talab users" not in rows and len(rows.strip().splitlines()) == 7

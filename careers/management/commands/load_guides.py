@@ -1,11 +1,14 @@
-"""Load the career guides in careers/seed/*.md (idempotent: matched on their slug).
+"""Load the career guides in careers/seed/*.md that the database does not have yet.
 
-Each file is a few `key: value` lines, a line of three dashes, then the Markdown body.
+Each file is a few `key: value` lines, a line of three dashes, then the Markdown body. A guide
+already in the database (matched on its slug, the file's name) is left alone, so edits made
+in the admin survive `make run`.
 """
 
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -32,30 +35,39 @@ def read_guide(path: Path) -> tuple[dict, str]:
     return fields, body.strip() + "\n"
 
 
+def parse_date(path: Path, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{path.name}: published_on {text!r} is not YYYY-MM-DD") from None
+
+
 class Command(BaseCommand):
     help = "Load the career guides shipped in careers/seed/."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        paths = sorted(SEED_DIR.glob("*.md"))
-        for path in paths:
+        added = 0
+        for path in sorted(SEED_DIR.glob("*.md")):
+            if Guide.objects.filter(slug=path.stem).exists():
+                continue
             fields, body = read_guide(path)
-            try:
-                role = Role.objects.get(name=fields["role"])
-            except Role.DoesNotExist:
-                raise CommandError(f"{path.name}: no role named {fields['role']!r}") from None
-            guide, _ = Guide.objects.update_or_create(
+            guide = Guide(
                 slug=path.stem,
-                defaults={
-                    "title": fields["title"],
-                    "role": role,
-                    "country": fields.get("country", ""),
-                    "summary": fields["summary"],
-                    "body": body,
-                    "published": True,
-                    "published_on": date.fromisoformat(fields["published_on"]),
-                },
+                title=fields["title"],
+                role=Role.objects.filter(name=fields["role"]).first(),
+                country=fields.get("country", ""),
+                summary=fields["summary"],
+                body=body,
+                published=True,
+                published_on=parse_date(path, fields["published_on"]),
             )
+            try:
+                guide.full_clean()
+            except ValidationError as error:
+                raise CommandError(f"{path.name}: {'; '.join(error.messages)}") from None
+            guide.save()
             keys = [key.strip() for key in fields.get("sources", "").split(",") if key.strip()]
             guide.sources.set(Source.objects.filter(key__in=keys))
-        self.stdout.write(f"Guides loaded: {len(paths)}.")
+            added += 1
+        self.stdout.write(f"Guides added: {added}.")
