@@ -46,9 +46,9 @@ def database_url(database: str = "talab") -> str:
 
 
 def stop() -> None:
+    server = _server()  # imports pgserver quietly first
     from pgserver._commands import pg_ctl
 
-    server = _server()
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=server.system_user)
 
 
