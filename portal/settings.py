@@ -53,7 +53,12 @@ def cache_from_env() -> dict:
             raise ImproperlyConfigured("REDIS_URL/CACHE_URL must be a redis:// URL")
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     # The database cache is shared by every gunicorn worker and needs no extra service.
-    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "talab_cache"}
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "talab_cache",
+        # One entry per distinct filter's figures: keep plenty before culling.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
 
 
 DEBUG = env_bool("DEBUG", False)

@@ -7,15 +7,19 @@ from django.views.decorators.http import require_safe
 
 from salaries import statistics
 from salaries.models import PublishedRange, SalaryObservation
+from salaries.remembered import remembered
 
 
 @require_safe
 def home(request):
-    context = {
-        "popular_roles": statistics.roles_with_most_reports(12),
-        "report_count": SalaryObservation.objects.count(),
-        "range_count": PublishedRange.objects.count(),
-    }
+    context = remembered(
+        "home",
+        lambda: {
+            "popular_roles": list(statistics.roles_with_most_reports(12)),
+            "report_count": SalaryObservation.objects.count(),
+            "range_count": PublishedRange.objects.count(),
+        },
+    )
     return render(request, "home.html", context)
 
 

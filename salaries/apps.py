@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 MODERATORS = "Moderators"
 # Least privilege: moderators read reports and decide on them; they cannot edit what a
@@ -28,5 +28,19 @@ class SalariesConfig(AppConfig):
     verbose_name = "Salaries"
 
     def ready(self):
+        from salaries import models
+        from salaries.remembered import data_changed
+
         # After migrate, once Django has created the permissions this group needs.
         post_migrate.connect(ensure_moderators_group, sender=self)
+        # Any saved or deleted fact, rate or name retires the remembered figures. Bulk writes
+        # (imports, renormalizing) call data_changed() themselves.
+        for model in (
+            models.SalaryObservation, models.PublishedRange, models.PublishedPayGap,
+            models.ExchangeRate, models.PurchasingPowerFactor, models.Role, models.Source,
+            models.City, models.Industry, models.Company,
+        ):  # fmt: skip
+            post_save.connect(data_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")
+            post_delete.connect(
+                data_changed, sender=model, dispatch_uid=f"figures-del-{model.__name__}"
+            )

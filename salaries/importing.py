@@ -41,6 +41,7 @@ from salaries.models import (
     conversion_table,
     copy_rows,
 )
+from salaries.remembered import data_changed
 
 AIJOBS_SOURCE_KEY = "aijobs"
 AIJOBS_LEVELS = {"EN": Level.ENTRY, "MI": Level.MID, "SE": Level.SENIOR, "EX": Level.EXECUTIVE}
@@ -445,6 +446,7 @@ def import_file(
             columns,
             ([record[c] for c in columns] for record in records),
         )
+    data_changed()
     result.added = len(new_rows)
     result.batch = batch
     return result

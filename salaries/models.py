@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 from psycopg import sql
 
 from salaries.conversion import ConversionTable
+from salaries.remembered import data_changed
 
 # Sent before a merged role is deleted, with old= and new= roles.
 role_merged = Signal()
@@ -649,6 +650,7 @@ class SalaryObservationQuerySet(models.QuerySet):
                 )
                 cursor.execute("TRUNCATE renormalized")
                 done, last_id = done + len(rows), rows[-1][0]
+        data_changed()
         return done
 
 

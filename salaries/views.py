@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -12,22 +13,39 @@ from salaries.filters import SalaryFilter
 from salaries.forms import CompareForm, SalaryReportForm
 from salaries.models import Level, PublishedPayGap, PublishedRange, Role, SalaryObservation, Source
 from salaries.money import display_unit
+from salaries.remembered import remembered
 
 
 def figures(filterset: SalaryFilter) -> dict:
-    """The statistics panel, histogram and published ranges for a valid filter."""
-    observations = filterset.qs
-    unit = filterset.unit
+    """The statistics panel and histogram for a valid filter (plain values, cacheable)."""
+    observations, unit = filterset.qs, filterset.unit
     summary = statistics.summarize(observations, unit.value)
     histogram = statistics.histogram(observations, unit.value, summary)
     return {
-        "unit": unit,
         "summary": summary,
         "count_hidden": not summary.enough and filterset.singles_out_people,
         "histogram": histogram,
         "histogram_bars": charts.histogram_bars(histogram, unit),
+        "sources": list(statistics.sources_of(observations)),
+    }
+
+
+def figures_key(request) -> str:
+    """What a page's figures depend on: its path and query, less paging and sorting."""
+    query = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        for value in values
+        if key not in ("page", "per_page", "sort")
+    )
+    return f"{request.path}?{urlencode(query)}"
+
+
+def live_context(filterset: SalaryFilter) -> dict:
+    """What is read fresh on every request: the unit and the published ranges."""
+    return {
+        "unit": filterset.unit,
         "published_ranges": PublishedRange.objects.matching(**filterset.published_range_criteria),
-        "sources": statistics.sources_of(observations),
     }
 
 
@@ -59,7 +77,8 @@ def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
     context = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if filterset.is_valid():
-        context.update(figures(filterset))
+        context.update(live_context(filterset))
+        context.update(remembered(figures_key(request), lambda: figures(filterset)))
         if context["summary"].enough:
             # The same rows the statistics count: those with a figure in the display unit.
             observations, _ = statistics.with_pay(filterset.qs, filterset.unit.value)
@@ -71,6 +90,38 @@ def salary_list(request):
             paginator = Paginator(observations, filterset.per_page)
             context["page"] = paginator.get_page(request.GET.get("page"))
     return render(request, "salaries/list.html", context)
+
+
+def landing_figures(filterset: SalaryFilter, country: str) -> dict:
+    """A landing page's figures: the panel, and breakdowns by level, year, city, industry and
+    (without a country) country."""
+    observations, value = filterset.qs, filterset.unit.value
+    by_level = statistics.breakdown(
+        observations, value, "level", labels=Level.label_for, order=Level.values
+    )
+    level_rows, level_chart_height = charts.spread_rows(by_level)
+    names = dict(countries)
+    return {
+        **figures(filterset),
+        "by_level": by_level,
+        "level_rows": level_rows,
+        "level_chart_height": level_chart_height,
+        "by_year": statistics.breakdown(observations, value, "year", order=range(2100, 1989, -1)),
+        "by_city": statistics.breakdown(
+            observations.filter(city__isnull=False),
+            value,
+            ["city__name", "city__country"],
+            labels=lambda key: f"{key[0]}, {key[1]}",
+        ),
+        "by_industry": statistics.breakdown(
+            observations.filter(industry__isnull=False), value, "industry__name"
+        ),
+        "by_country": []
+        if country
+        else statistics.breakdown(
+            observations, value, "employee_country", labels=lambda code: names[code]
+        )[:15],
+    }
 
 
 @require_safe
@@ -93,39 +144,15 @@ def role_landing(request, role_slug, country_code=None):
         "canonical": request.build_absolute_uri(request.path),
     }
     if filterset.is_valid():
-        context.update(figures(filterset))
+        context.update(live_context(filterset))
         context["pay_gaps"] = PublishedPayGap.objects.involving(role, country)
-        observations, unit = filterset.qs, filterset.unit
-        if context["summary"].enough and unit.code != "PPP":
+        context.update(
+            remembered(figures_key(request), lambda: landing_figures(filterset, country))
+        )
+        if context["summary"].enough and filterset.unit.code != "PPP":
             context["occupation"] = occupation_jsonld(
-                role, context["country_name"], context["summary"], unit
+                role, context["country_name"], context["summary"], filterset.unit
             )
-        context["by_level"] = statistics.breakdown(
-            observations,
-            unit.value,
-            "level",
-            labels=Level.label_for,
-            order=[v for v, _ in Level.choices],
-        )
-        context["level_rows"], context["level_chart_height"] = charts.spread_rows(
-            context["by_level"]
-        )
-        context["by_year"] = statistics.breakdown(
-            observations, unit.value, "year", order=range(2100, 1989, -1)
-        )
-        context["by_city"] = statistics.breakdown(
-            observations.filter(city__isnull=False),
-            unit.value,
-            ["city__name", "city__country"],
-            labels=lambda key: f"{key[0]}, {key[1]}",
-        )
-        context["by_industry"] = statistics.breakdown(
-            observations.filter(industry__isnull=False), unit.value, "industry__name"
-        )
-        if not country:
-            context["by_country"] = statistics.breakdown(
-                observations, unit.value, "employee_country", labels=lambda c: dict(countries)[c]
-            )[:15]
     return render(request, "salaries/landing.html", context)
 
 
@@ -140,17 +167,9 @@ def compare(request):
         if levels:
             observations = observations.filter(level__in=levels)
         names = dict(countries)
-        columns = []
-        for choice in ("usd", "ppp"):
-            unit = display_unit(choice)
-            by = ["employee_country", "level"] if levels else ["employee_country"]
-            groups = statistics.breakdown(
-                observations, unit.value, by, labels=lambda key: compare_label(key, names)
-            )
-            order = {code: i for i, code in enumerate(codes)}
-            groups.sort(key=lambda g: (order[g.key[0]], g.key[1:]))
-            rows, height = charts.spread_rows(groups)
-            columns.append({"unit": unit, "groups": groups, "rows": rows, "height": height})
+        columns = remembered(
+            figures_key(request), lambda: compare_columns(observations, codes, levels)
+        )
         context.update(
             role=role,
             countries=[(code, names[code]) for code in codes],
@@ -160,6 +179,23 @@ def compare(request):
             ),
         )
     return render(request, "salaries/compare.html", context)
+
+
+def compare_columns(observations, codes, levels) -> list[dict]:
+    """Each country (and level) in USD and PPP-adjusted, in the order the visitor chose."""
+    names = dict(countries)
+    by = ["employee_country", "level"] if levels else ["employee_country"]
+    order = {code: i for i, code in enumerate(codes)}
+    columns = []
+    for choice in ("usd", "ppp"):
+        unit = display_unit(choice)
+        groups = statistics.breakdown(
+            observations, unit.value, by, labels=lambda key: compare_label(key, names)
+        )
+        groups.sort(key=lambda g: (order[g.key[0]], g.key[1:]))
+        rows, height = charts.spread_rows(groups)
+        columns.append({"unit": unit, "groups": groups, "rows": rows, "height": height})
+    return columns
 
 
 def compare_label(key, names):

@@ -249,7 +249,7 @@ def test_query_count_does_not_grow_with_the_data(client, django_assert_max_num_q
     observe(10, country="NP")
     observe(10, country="IN")
     observe(10, country="US")
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(30) as few:
         client.get(url, query)
     SalaryObservationFactory.create_batch(
         150, role=Role.objects.get(slug=MLE), employee_country="NP", ppp_yearly=Decimal(1)
@@ -347,3 +347,28 @@ def test_reports_sent_to_talab_count_but_are_never_listed_or_exported(client):
     assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 6
     rows = b"".join(client.get(EXPORT, {"country": "NP"}).streaming_content).decode()
     assert "Reports from Talab users" not in rows and len(rows.strip().splitlines()) == 7
+
+
+def test_figures_are_remembered_until_the_data_changes(client, django_assert_max_num_queries):
+    observe(6)
+    first = text_of(client.get(LANDING, {"display": "usd"}))
+    assert 'data-testid="count">6<' in first
+    with django_assert_max_num_queries(12):  # a repeat reads the figures from the cache
+        client.get(LANDING, {"display": "usd"})
+    observe(3, usd=80_000)  # a new report retires every remembered figure
+    again = text_of(client.get(LANDING, {"display": "usd"}))
+    assert 'data-testid="count">9<' in again
+
+
+def test_an_import_retires_remembered_figures(client, tmp_path):
+    from django.core.management import call_command
+
+    observe(6)
+    assert 'data-testid="count">6<' in text_of(client.get(LANDING))
+    path = tmp_path / "more.csv"
+    path.write_text(
+        "job_title,country,year,amount,currency,period\n"
+        + "Machine Learning Engineer,NP,2025,150000,NPR,month\n" * 2
+    )
+    call_command("import_salaries", str(path), "--source", "aijobs", stdout=io.StringIO())
+    assert 'data-testid="count">8<' in text_of(client.get(LANDING))

@@ -27,6 +27,7 @@ from salaries.models import (
     Source,
     conversion_table,
 )
+from salaries.remembered import data_changed
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 SEED_SOURCE_KEYS = ["nepal-blog-2026", "somani-2026", "comprehensive-guide-2025"]
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self.load_ppp_factors()
         count = self.load_published_ranges()
         gaps = self.load_pay_gaps()
+        data_changed()  # rates and factors were written in bulk, without signals
         self.stdout.write(
             f"Reference data loaded: {Currency.objects.count()} currencies, "
             f"{ExchangeRate.objects.count()} exchange rates, "
