@@ -17,3 +17,22 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket lives at one path per user (~/.gunicorn), so a second server (the
 # end-to-end tests beside `make run`) would take it over; nothing here uses it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """A new deployment may compute figures differently: retire the remembered ones."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django.setup()
+    from django.db import connections
+
+    from salaries.remembered import data_changed
+
+    try:
+        data_changed()
+    except Exception as error:  # the database may be down; the app still starts and says 503
+        server.log.warning("Could not retire remembered figures: %s", error)
+    finally:
+        # Workers are forked from this process: they must not share its database connection.
+        connections.close_all()

@@ -9,6 +9,9 @@ from django.core.cache import cache
 # the data version (signals for single saves, explicit calls after bulk writes), which retires
 # every remembered figure at once: no figure is ever older than the data it describes.
 DATA_VERSION_KEY = "salaries:data-version"
+# Bump when the shape of what views remember changes, so that no server reads figures that a
+# server running other code wrote (gunicorn also moves the data version when it starts).
+FORMAT = 2
 REMEMBER_SECONDS = 24 * 3600
 
 
@@ -23,7 +26,7 @@ def remembered(key: str, compute):
         version = time.time_ns()
         cache.set(DATA_VERSION_KEY, version, None)
     digest = hashlib.sha256(key.encode()).hexdigest()
-    full_key = f"salaries:figures:{version}:{digest}"
+    full_key = f"salaries:figures:{FORMAT}:{version}:{digest}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
