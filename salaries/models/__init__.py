@@ -1,0 +1,105 @@
+"""Salary data: reference tables, sources, and the two kinds of salary facts.
+
+Published ranges (what an article says a group earns) and individual observations (what one
+person earns) are separate models so that no statistic can mix them. Both store the raw values
+their source gave and, beside them, normalized yearly figures (original currency, USD, PPP) so
+that filters and percentiles run in the database.
+
+The models are split by concern, each module importing only the ones above it:
+- reference: choices, currencies, roles, industries, cities, companies, rates, PPP factors;
+- facts: sources, imports, published ranges and pay gaps, salary observations;
+- reports: salary reports sent by visitors and their moderation.
+"""
+
+from salaries.models.facts import (
+    NORMALIZED_COLUMNS,
+    ImportBatch,
+    NormalizedFact,
+    PublishedPayGap,
+    PublishedPayGapQuerySet,
+    PublishedRange,
+    PublishedRangeQuerySet,
+    SalaryObservation,
+    SalaryObservationQuerySet,
+    Source,
+    SourceQuerySet,
+    copy_rows,
+)
+from salaries.models.reference import (
+    City,
+    Company,
+    CompanyAlias,
+    CompanyQuerySet,
+    CompanySize,
+    Currency,
+    EmploymentType,
+    ExchangeRate,
+    ExchangeRateQuerySet,
+    Industry,
+    Level,
+    PayBasis,
+    Period,
+    PurchasingPowerFactor,
+    PurchasingPowerFactorQuerySet,
+    Role,
+    RoleAlias,
+    RoleFamily,
+    SluggedModel,
+    SourceKind,
+    conversion_table,
+    role_merged,
+)
+from salaries.models.reports import (
+    USER_REPORTS_SOURCE_KEY,
+    ModerationEvent,
+    RejectionReason,
+    ReportStatus,
+    SalaryReport,
+    SalaryReportQuerySet,
+)
+
+__all__ = [
+    # facts
+    "NORMALIZED_COLUMNS",
+    "ImportBatch",
+    "NormalizedFact",
+    "PublishedPayGap",
+    "PublishedPayGapQuerySet",
+    "PublishedRange",
+    "PublishedRangeQuerySet",
+    "SalaryObservation",
+    "SalaryObservationQuerySet",
+    "Source",
+    "SourceQuerySet",
+    "copy_rows",
+    # reference
+    "City",
+    "Company",
+    "CompanyAlias",
+    "CompanyQuerySet",
+    "CompanySize",
+    "Currency",
+    "EmploymentType",
+    "ExchangeRate",
+    "ExchangeRateQuerySet",
+    "Industry",
+    "Level",
+    "PayBasis",
+    "Period",
+    "PurchasingPowerFactor",
+    "PurchasingPowerFactorQuerySet",
+    "Role",
+    "RoleAlias",
+    "RoleFamily",
+    "SluggedModel",
+    "SourceKind",
+    "conversion_table",
+    "role_merged",
+    # reports
+    "USER_REPORTS_SOURCE_KEY",
+    "ModerationEvent",
+    "RejectionReason",
+    "ReportStatus",
+    "SalaryReport",
+    "SalaryReportQuerySet",
+]

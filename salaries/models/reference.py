@@ -1,0 +1,334 @@
+"""Reference data: the choices that describe roles and pay, and the tables facts point at
+(currencies, roles, industries, cities, companies, exchange rates, PPP factors)."""
+
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+from salaries.conversion import ConversionTable
+
+# Sent before a merged role is deleted, with old= and new= roles.
+role_merged = Signal()
+
+
+class Level(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    MID = "mid", "Mid"
+    SENIOR = "senior", "Senior"
+    LEAD = "lead", "Lead / principal"
+    EXECUTIVE = "executive", "Executive"
+
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        return cls(value).label if value else "Not stated"
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", "Full-time"
+    PART_TIME = "part_time", "Part-time"
+    CONTRACT = "contract", "Contract"
+    FREELANCE = "freelance", "Freelance"
+
+
+class CompanySize(models.TextChoices):
+    SMALL = "S", "Small (under 50)"
+    MEDIUM = "M", "Medium (50 to 250)"
+    LARGE = "L", "Large (over 250)"
+
+
+class PayBasis(models.TextChoices):
+    BASE = "base", "Base salary"
+    TOTAL = "total", "Total compensation"
+
+
+class Period(models.TextChoices):
+    HOUR = "hour", "per hour"
+    MONTH = "month", "per month"
+    YEAR = "year", "per year"
+
+
+class RoleFamily(models.TextChoices):
+    ML_AI = "ml_ai", "Machine learning and AI"
+    DATA_SCIENCE = "data_science", "Data science"
+    DATA_ENGINEERING = "data_engineering", "Data engineering"
+    ANALYTICS = "analytics", "Analytics and BI"
+    RESEARCH = "research", "Research"
+    LEADERSHIP = "leadership", "Leadership"
+    OTHER = "other", "Other"
+
+    @classmethod
+    def guess(cls, title: str) -> "RoleFamily":
+        """A first family for a new title; an admin can change it."""
+        t = f" {title.lower()} "
+        rules = [
+            (("head of", "director", "manager", " lead ", "vp ", "chief"), cls.LEADERSHIP),
+            (("research",), cls.RESEARCH),
+            (("machine learning", " ml ", " ai ", "deep learning", "nlp", "vision", "mlops",
+              "prompt", "llm", "artificial intelligence"), cls.ML_AI),
+            (("data scien", "scientist", "statistic", "quantitative"), cls.DATA_SCIENCE),
+            (("data engineer", "etl", "data architect", "big data", "pipeline", "database",
+              "data infrastructure", "cloud data"), cls.DATA_ENGINEERING),
+            (("analyst", "analytics", " bi ", "business intelligence", "insight"), cls.ANALYTICS),
+        ]  # fmt: skip
+        for needles, family in rules:
+            if any(needle in t for needle in needles):
+                return family
+        return cls.OTHER
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Published article"
+    SURVEY = "survey", "Survey dataset"
+    USER_REPORT = "user_report", "User report"
+
+
+# Reference data ----------------------------------------------------------------------------
+
+
+class Currency(models.Model):
+    code = models.CharField(max_length=3, primary_key=True, help_text="ISO 4217 code")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "currencies"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{3}$"), name="currency_code_is_iso_4217"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.name})"
+
+
+class SluggedModel(models.Model):
+    """A named row with a URL slug made from its name, unique among its kind.
+
+    Names can be anything an import or a moderator types ("数据科学家", "ML/AI" beside
+    "ML AI"), so the slug falls back to the model's name and gets a number when taken.
+    """
+
+    slug_scope: tuple[str, ...] = ()  # fields the slug is unique within (City: country)
+    reserved_slugs: tuple[str, ...] = ()  # taken by URLs beside this model's pages
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def free_slug(self) -> str:
+        max_length = self._meta.get_field("slug").max_length
+        base = slugify(self.name)[: max_length - 8].strip("-") or self._meta.model_name
+        scope = {field: getattr(self, field) for field in self.slug_scope}
+        taken = set(
+            type(self)
+            .objects.filter(slug__startswith=base, **scope)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        ) | set(self.reserved_slugs)
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+
+class Role(SluggedModel):
+    name = models.CharField("job title", max_length=120, unique=True)
+    slug = models.SlugField(max_length=130, unique=True)
+    family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
+
+    reserved_slugs = ("submit",)  # /salaries/submit/ is the report form
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="role_slug_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("salaries:role", args=[self.slug])
+
+    @transaction.atomic
+    def merge_into(self, target: "Role") -> None:
+        """Fold this role into `target`: its facts move over and its title becomes an alias."""
+        if target.pk == self.pk:
+            raise ValueError("A role cannot be merged into itself")
+        # Looked up by name: facts and reports import this module, so it cannot import them.
+        SalaryObservation = apps.get_model("salaries", "SalaryObservation")
+        PublishedRange = apps.get_model("salaries", "PublishedRange")
+        PublishedPayGap = apps.get_model("salaries", "PublishedPayGap")
+        SalaryReport = apps.get_model("salaries", "SalaryReport")
+        SalaryObservation.objects.filter(role=self).update(role=target)
+        PublishedRange.objects.filter(role=self).update(role=target)
+        PublishedPayGap.objects.filter(role=self).update(role=target)
+        PublishedPayGap.objects.filter(compared_to=self).update(compared_to=target)
+        SalaryReport.objects.filter(role=self).update(role=target)
+        # Other apps (career guides) point at roles too; salaries does not know them.
+        role_merged.send(sender=Role, old=self, new=target)
+        self.aliases.update(role=target)
+        RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
+        self.delete()
+
+
+class RoleAlias(models.Model):
+    name = models.CharField(max_length=120)
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "role aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="role_alias_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.role}"
+
+
+class Industry(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=110, unique=True)
+
+    class Meta:
+        verbose_name_plural = "industries"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="industry_slug_not_empty")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class City(SluggedModel):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=110)
+    country = CountryField()
+
+    slug_scope = ("country",)
+
+    class Meta:
+        verbose_name_plural = "cities"
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "slug"], name="city_unique_per_country"),
+            models.CheckConstraint(condition=~Q(slug=""), name="city_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.country.name}"
+
+
+class CompanyQuerySet(models.QuerySet):
+    def named(self, name: str):
+        """The company called `name` or known by it as an alias, ignoring case; or None."""
+        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct().first()
+
+
+class Company(SluggedModel):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="company_slug_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+
+class CompanyAlias(models.Model):
+    name = models.CharField(max_length=150)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "company aliases"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"), name="company_alias_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.company}"
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def latest_for(self, currency: str | None):
+        return self.filter(currency=currency).order_by("-as_of").first() if currency else None
+
+
+class ExchangeRate(models.Model):
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="rates")
+    units_per_usd = models.DecimalField(max_digits=18, decimal_places=6)
+    as_of = models.DateField(help_text="The date (or end of the averaging period) of the rate")
+    source = models.CharField(max_length=300)
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["currency", "-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "as_of"], name="exchange_rate_unique_date"),
+            models.CheckConstraint(condition=Q(units_per_usd__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency_id} {self.units_per_usd} per USD ({self.as_of})"
+
+
+class PurchasingPowerFactorQuerySet(models.QuerySet):
+    def latest_for(self, country: str):
+        return self.filter(country=country).order_by("-year").first()
+
+
+class PurchasingPowerFactor(models.Model):
+    country = CountryField()
+    year = models.PositiveSmallIntegerField()
+    lcu_per_international_dollar = models.DecimalField(
+        "local currency per international $", max_digits=18, decimal_places=6
+    )
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=300)
+
+    objects = PurchasingPowerFactorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "purchasing-power factor"
+        ordering = ["country", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="ppp_factor_unique_year"),
+            models.CheckConstraint(
+                condition=Q(lcu_per_international_dollar__gt=0), name="ppp_factor_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.code} {self.year}: {self.lcu_per_international_dollar}"
+
+
+def conversion_table() -> ConversionTable:
+    """Today's exchange rates and PPP factors, loaded once to normalize many facts."""
+    # Ordered by date so that, within a year, the latest rate wins.
+    rates = ExchangeRate.objects.order_by("as_of").values_list(
+        "id", "currency_id", "as_of__year", "units_per_usd"
+    )
+    factors = PurchasingPowerFactor.objects.values_list(
+        "id", "country", "year", "lcu_per_international_dollar", "currency_id"
+    )
+    return ConversionTable(rates, factors)
