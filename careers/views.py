@@ -2,8 +2,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from careers.models import Guide
-from salaries import statistics
-from salaries.models import Level, PublishedRange, SalaryObservation
+from salaries import figures
+from salaries.models import PublishedRange
 from salaries.money import Display, display_unit
 
 
@@ -19,25 +19,15 @@ def guide_detail(request, slug):
         Guide.objects.published().select_related("role").prefetch_related("sources"), slug=slug
     )
     country = guide.country.code or ""
-    observations = SalaryObservation.objects.filter(role=guide.role)
-    if country:
-        observations = observations.filter(employee_country=country)
     unit = display_unit(Display.LOCAL if country else Display.USD, country)
-    by_level = statistics.breakdown(
-        observations,
-        unit.value,
-        "level",
-        labels=Level.label_for,
-        order=Level.values,
-    )
+    query = figures.Query.for_group(unit, role=guide.role, country=country)
     context = {
         "guide": guide,
         "role": guide.role,
         "country_name": guide.country.name if country else "",
         "unit": unit,
-        "summary": statistics.summarize(observations, unit.value),
-        "sources": statistics.sources_of(observations),
-        "by_level": by_level,
+        "panel": figures.panel(query),
+        "by_level": figures.by_level(query),
         "published_ranges": PublishedRange.objects.matching(role=guide.role, country=country),
     }
     return render(request, "careers/detail.html", context)

@@ -5,22 +5,12 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from salaries import statistics
-from salaries.models import PublishedRange, SalaryObservation
-from salaries.remembered import remembered
+from salaries import figures
 
 
 @require_safe
 def home(request):
-    context = remembered(
-        "home",
-        lambda: {
-            "popular_roles": list(statistics.roles_with_most_reports(12)),
-            "report_count": SalaryObservation.objects.count(),
-            "range_count": PublishedRange.objects.count(),
-        },
-    )
-    return render(request, "home.html", context)
+    return render(request, "home.html", figures.home())
 
 
 @never_cache

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
+from salaries.figures import Query, canonical_key
 from salaries.models import (
     City,
     Company,
@@ -194,12 +195,19 @@ class SalaryFilter(django_filters.FilterSet):
             self._unit = display_unit(choice, self.country_code)
         return self._unit
 
-    @property
-    def singles_out_people(self) -> bool:
-        """Whether small counts under this filter could be differenced into one person's pay
-        (or employer), so that pages should not state them exactly."""
+    # Filters that could single one person out: figures under them leave reports out.
+    NARROWING = ("pay_min", "pay_max", "company")
+
+    def figure_query(self) -> Query:
+        """The validated filters, as the figures layer takes them."""
         data = self.form.cleaned_data
-        return any(data.get(name) not in (None, "") for name in ("pay_min", "pay_max", "company"))
+        filters = {name: data.get(name) for name in self.filters}
+        return Query(
+            observations=self.qs,
+            unit=self.unit,
+            key=canonical_key(filters),
+            narrows_to_people=any(data.get(name) not in (None, "") for name in self.NARROWING),
+        )
 
     @property
     def ordering(self):

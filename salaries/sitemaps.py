@@ -1,50 +1,30 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count
 from django.urls import reverse
 
-from salaries.models import PublishedRange, Role, SalaryObservation
-from salaries.statistics import MIN_SAMPLE
+from salaries import figures
 
 
 class RoleSitemap(Sitemap):
-    """Every role with figures to show: enough observations, or a published range."""
+    """Every role whose page shows figures: a median, or a published range."""
 
     changefreq = "weekly"
     limit = 5000
 
     def items(self):
-        with_observations = (
-            SalaryObservation.objects.values("role")
-            .annotate(n=Count("id"))
-            .filter(n__gte=MIN_SAMPLE)
-            .values("role")
-        )
-        with_ranges = PublishedRange.objects.values("role")
-        return (
-            Role.objects.filter(pk__in=with_observations.union(with_ranges))
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        )
+        return figures.roles_with_figures()
 
     def location(self, slug):
         return reverse("salaries:role", args=[slug])
 
 
 class RoleCountrySitemap(Sitemap):
-    """Every role and country pair with figures to show (a single report is not listed)."""
+    """Every role and country pair whose page shows figures."""
 
     changefreq = "weekly"
     limit = 5000
 
     def items(self):
-        observed = (
-            SalaryObservation.objects.values_list("role__slug", "employee_country")
-            .annotate(n=Count("id"))
-            .filter(n__gte=MIN_SAMPLE)
-            .values_list("role__slug", "employee_country")
-        )
-        published = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
-        return sorted(set(observed) | set(published))
+        return figures.role_countries_with_figures()
 
     def location(self, item):
         slug, country = item

@@ -1,9 +1,9 @@
-"""Every figure the site shows about individual observations is computed here, in PostgreSQL.
+"""The SQL aggregates behind every figure about individual observations, exact and unrounded.
 
+Nothing here is shown as it is: salaries.figures decides what of it a visitor may see.
 Definitions (stated on the methodology page):
 - percentiles use linear interpolation between the two nearest observations, PostgreSQL's
   `percentile_cont`, so the median of 1, 2, 3, 4 is 2.5;
-- a group with fewer than MIN_SAMPLE observations shows its count and nothing else;
 - figures are yearly gross pay in the unit a page shows (salaries.money.DisplayUnit): an SQL
   expression over the stored normalized columns, so the database computes every percentile.
 """
@@ -26,7 +26,6 @@ from django.db.models import (
 
 from salaries.models import Role, SalaryObservation, conversion_table
 
-MIN_SAMPLE = 5
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 # The summary also reads the 1st and 99th percentiles, for the histogram's bounds.
 SUMMARY_FRACTIONS = (0.01, *FRACTIONS, 0.99)
@@ -48,7 +47,9 @@ class Percentiles(Aggregate):
 
 
 @dataclass(frozen=True)
-class Summary:
+class Distribution:
+    """A group's exact count, percentiles and year span (the percentiles None when empty)."""
+
     count: int
     p10: float | None = None
     p25: float | None = None
@@ -60,20 +61,16 @@ class Summary:
     p1: float | None = None
     p99: float | None = None
 
-    @property
-    def enough(self) -> bool:
-        return self.count >= MIN_SAMPLE
 
-
-def _summary(count, percentiles, year_min=None, year_max=None) -> Summary:
-    if count < MIN_SAMPLE or not percentiles:
-        return Summary(count, year_min=year_min, year_max=year_max)
+def _distribution(count, percentiles, year_min=None, year_max=None) -> Distribution:
+    if not count or not percentiles:
+        return Distribution(count, year_min=year_min, year_max=year_max)
     if len(percentiles) == len(SUMMARY_FRACTIONS):
         p1, *percentiles, p99 = percentiles
     else:
         p1 = p99 = None
     p10, p25, median, p75, p90 = percentiles
-    return Summary(count, p10, p25, median, p75, p90, year_min, year_max, p1, p99)
+    return Distribution(count, p10, p25, median, p75, p90, year_min, year_max, p1, p99)
 
 
 def with_pay(observations, value):
@@ -82,7 +79,7 @@ def with_pay(observations, value):
     return observations.alias(pay=value).filter(pay__isnull=False), value
 
 
-def summarize(observations, value) -> Summary:
+def summarize(observations, value) -> Distribution:
     """Count, percentiles and year span of pay over a queryset, in one query."""
     observations, value = with_pay(observations, value)
     row = observations.aggregate(
@@ -91,14 +88,14 @@ def summarize(observations, value) -> Summary:
         year_min=Min("year"),
         year_max=Max("year"),
     )
-    return _summary(row["count"], row["percentiles"], row["year_min"], row["year_max"])
+    return _distribution(row["count"], row["percentiles"], row["year_min"], row["year_max"])
 
 
 @dataclass
 class Group:
     key: object
     label: str
-    summary: Summary
+    distribution: Distribution
 
 
 def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
@@ -114,12 +111,12 @@ def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
     for row in rows:
         key = row[by] if isinstance(by, str) else tuple(row[f] for f in fields)
         label = labels(key) if labels else str(key)
-        groups.append(Group(key, label, _summary(row["count"], row["percentiles"])))
+        groups.append(Group(key, label, _distribution(row["count"], row["percentiles"])))
     if order is not None:
         position = {value: index for index, value in enumerate(order)}
         groups.sort(key=lambda g: position.get(g.key, len(position)))
     else:
-        groups.sort(key=lambda g: -g.summary.count)
+        groups.sort(key=lambda g: -g.distribution.count)
     return groups
 
 
@@ -155,18 +152,18 @@ def nice_width(span: float, target_bins: int) -> float:
     return 10 * magnitude
 
 
-def histogram(observations, value, summary: Summary, target_bins: int = 12) -> Histogram:
+def histogram(observations, value, distribution: Distribution, target_bins=12) -> Histogram:
     """Counts per bin between round bounds around the 1st-99th percentiles (from summarize).
 
     The outermost bins are open ("under X", "X and over"), so every observation is counted
     and a single extreme value cannot flatten the chart.
     """
-    if not summary.enough:
+    if not distribution.count:
         return Histogram()
     qs, value = with_pay(observations, value)
-    p1, p99 = summary.p1, summary.p99
+    p1, p99 = distribution.p1, distribution.p99
     if p99 <= p1:
-        return Histogram([Bin(p1, p1, summary.count)])
+        return Histogram([Bin(p1, p1, distribution.count)])
     width = nice_width(p99 - p1, target_bins)
     low = math.floor(p1 / width) * width
     count = max(1, math.ceil((p99 - low) / width))
@@ -205,16 +202,28 @@ def sources_of(observations):
     )
 
 
-def roles_with_most_reports(limit: int):
-    """Roles with at least MIN_SAMPLE observations, most first (each with `reports`)."""
+def roles_with_most_observations(minimum: int, limit: int):
+    """Roles with at least `minimum` observations, most first (each with `reports`)."""
     return (
         Role.objects.annotate(reports=Count("salaryobservation"))
-        .filter(reports__gte=MIN_SAMPLE)
+        .filter(reports__gte=minimum)
         .order_by("-reports")[:limit]
     )
 
 
+def groups_with_observations(fields: list[str], minimum: int):
+    """The values of `fields` shared by at least `minimum` observations (e.g. role and
+    country pairs), as tuples."""
+    return (
+        SalaryObservation.objects.values_list(*fields)
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+        .values_list(*fields)
+    )
+
+
 OUTLIER_FACTOR = 3
+OUTLIER_MIN_PEERS = 5
 
 
 def outlier_note(report) -> str:
@@ -228,7 +237,7 @@ def outlier_note(report) -> str:
         return "Converts to less than one US dollar a year, or cannot be converted."
     peers = SalaryObservation.objects.filter(role=report.role, employee_country=report.country)
     summary = summarize(peers, "usd_yearly")
-    if not summary.enough:
+    if summary.count < OUTLIER_MIN_PEERS:
         return ""
     usd = float(converted.usd)
     where = f"{summary.count} reports for {report.role} in {report.country.code}"

@@ -39,16 +39,16 @@ def text_of(response):
 
 
 def test_list_page_shows_statistics_sources_and_reports(client):
-    observe(12)
+    observe(21, step=111)
     response = client.get(LIST, {"role": MLE, "country": "NP", "display": "usd"})
     assert response.status_code == 200
     page = text_of(response)
-    assert 'data-testid="count">12<' in page
-    assert "$10,550" in page  # median of 10,000 ... 11,100 in steps of 100
+    assert 'data-testid="count">21<' in page
+    assert "$11,100" in page  # median of 10,000 ... 12,220 in steps of 111 is 11,110
     assert "How pay is spread" in page and "<svg" in page
     assert "What published sources say" in page
     assert "Machine Learning Engineer Salary in Nepal and Abroad" in page  # the citation
-    assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 12
+    assert page.count('<tr> <td><a href="/salaries/machine-learning-engineer/">') == 21
 
 
 def test_local_currency_keeps_local_pay_as_reported_and_states_the_rate(client):
@@ -73,24 +73,27 @@ def test_local_currency_keeps_local_pay_as_reported_and_states_the_rate(client):
 def test_ppp_view_uses_the_adjusted_column(client):
     observe(6)
     page = text_of(client.get(LIST, {"country": "NP", "display": "ppp"}))
-    assert "Int$30,750" in page  # median 10,250 x 3
+    assert "Int$30,800" in page  # median 10,250 x 3, to 3 significant figures
     assert "purchasing-power factor" in page
 
 
-def test_fewer_than_five_reports_show_the_count_and_no_figure(client):
+def test_fewer_than_five_reports_show_no_figure_and_no_exact_count(client):
     observe(4)
     response = client.get(LIST, {"country": "NP"})
     page = text_of(response)
-    assert "Not enough data yet" in page
-    assert 'data-testid="count">4<' in page
+    assert "Not enough reports yet" in page
+    assert 'data-testid="count">fewer than 5<' in page
     assert "Median" not in page and "How pay is spread" not in page
     assert 'data-testid="reports"' not in page  # no individual rows either
 
 
-def test_filtered_to_nothing_says_so(client):
+def test_filtered_to_nothing_looks_like_a_few(client):
     observe(6)
-    page = text_of(client.get(LIST, {"country": "IS"}))
-    assert "nothing matches this filter" in page
+    observe(1, country="IS")
+    one = text_of(client.get(LIST, {"country": "IS"}))
+    assert 'data-testid="count">fewer than 5<' in one and "Not enough reports yet" in one
+    none = text_of(client.get(LIST, {"country": "IS", "level": "senior"}))
+    assert 'data-testid="count">fewer than 5<' in none
 
 
 def test_filters_narrow_the_reports(client):
@@ -98,7 +101,7 @@ def test_filters_narrow_the_reports(client):
     observe(7, level=Level.SENIOR, usd=50_000)
     page = text_of(client.get(LIST, {"country": "NP", "level": "senior", "display": "usd"}))
     assert 'data-testid="count">7<' in page
-    assert "$50,300" in page
+    assert "$50,300" in page  # the median, exactly 50,300
     page = text_of(client.get(LIST, {"country": "NP", "pay_min": "50100", "display": "usd"}))
     assert 'data-testid="count">6<' in page
 
@@ -158,8 +161,8 @@ def test_compare_rejects_bad_input_with_a_message(client, query):
 
 
 def test_landing_page_has_headline_breakdowns_citations_and_metadata(client):
-    observe(6, level=Level.MID)
-    observe(5, level=Level.SENIOR, usd=40_000)
+    observe(12, level=Level.MID, step=1234)
+    observe(10, level=Level.SENIOR, usd=40_000, step=777)
     response = client.get(LANDING, {"display": "usd"})
     page = text_of(response)
     assert "<title>Machine Learning Engineer salary in Nepal · Talab</title>" in page
@@ -176,11 +179,23 @@ def test_landing_page_has_headline_breakdowns_citations_and_metadata(client):
     assert distribution["@type"] == "MonetaryAmountDistribution"
     assert distribution["currency"] == "USD" and distribution["duration"] == "P1Y"
     assert distribution["percentile10"] <= distribution["median"] <= distribution["percentile90"]
+    for name in ("percentile10", "percentile25", "median", "percentile75", "percentile90"):
+        assert distribution[name] == float(f"{distribution[name]:.3g}"), name  # 3 digits
+
+
+def test_structured_data_states_only_the_percentiles_the_page_may_show(client):
+    observe(7)
+    page = text_of(client.get(LANDING, {"display": "usd"}))
+    distribution = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page).group(1))[
+        "estimatedSalary"
+    ]
+    assert distribution["median"] == 10300  # 10,300 is the exact median of the 7
+    assert not {"percentile10", "percentile25", "percentile75", "percentile90"} & set(distribution)
 
 
 def test_landing_page_without_enough_data_has_no_structured_salary(client):
     page = text_of(client.get(LANDING))
-    assert "Not enough data yet" in page
+    assert "Not enough reports yet" in page
     assert "application/ld+json" not in page
     assert "What published sources say" in page
 
@@ -198,8 +213,8 @@ def test_compare_shows_countries_side_by_side_in_usd_and_ppp(client):
     response = client.get(COMPARE, {"role": MLE, "countries": ["NP", "IN"]})
     page = text_of(response)
     assert "In US dollars" in page and "Adjusted for purchasing power" in page
-    assert "$10,250" in page and "$20,350" in page
-    assert "Int$30,750" in page
+    assert "$10,300" in page and "$20,400" in page  # 10,250 and 20,350, to 3 digits
+    assert "Int$30,800" in page
     assert page.index("Nepal") < page.index("India")  # the order the visitor chose
     assert "Machine Learning Engineer Salary Trends" in page  # India's published ranges
 
@@ -324,16 +339,19 @@ def test_list_query_count_does_not_depend_on_page_size(client, django_assert_max
     )
 
 
-def test_with_a_pay_filter_small_counts_are_not_stated(client):
+def test_with_a_pay_filter_figures_rest_on_survey_answers_alone(client):
+    from salaries.models import Source
+
     observe(3, usd=50_000)
     observe(10, usd=10_000)
+    observe(6, usd=60_000, source=Source.objects.get(key="user-reports"))
     page = text_of(client.get(LIST, {"country": "NP", "pay_min": "40000", "display": "usd"}))
-    assert 'data-testid="count">fewer than 5<' in page
-    assert 'data-testid="count">3<' not in page
+    assert 'data-testid="count">fewer than 5<' in page  # the 3 survey answers, not the 6 reports
+    assert "rest on survey answers alone" in page
     empty = text_of(client.get(LIST, {"country": "NP", "pay_min": "90000", "display": "usd"}))
     assert 'data-testid="count">fewer than 5<' in empty  # none looks the same as a few
-    plain = text_of(client.get(LIST, {"country": "NP", "level": "senior"}))
-    assert 'data-testid="count">0<' in plain  # without pay or company filters, exact counts
+    plain = text_of(client.get(LIST, {"country": "NP", "display": "usd"}))
+    assert 'data-testid="count">19<' in plain  # without a pay filter, reports count too
 
 
 def test_reports_sent_to_talab_count_but_are_never_listed_or_exported(client):
@@ -349,18 +367,24 @@ def test_reports_sent_to_talab_count_but_are_never_listed_or_exported(client):
     assert "Reports from Talab users" not in rows and len(rows.strip().splitlines()) == 7
 
 
-def test_figures_are_remembered_until_the_data_changes(client, django_assert_max_num_queries):
+def test_figures_are_remembered_until_the_data_changes(
+    client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     observe(6)
     first = text_of(client.get(LANDING, {"display": "usd"}))
     assert 'data-testid="count">6<' in first
     with django_assert_max_num_queries(12):  # a repeat reads the figures from the cache
         client.get(LANDING, {"display": "usd"})
-    observe(3, usd=80_000)  # a new report retires every remembered figure
+    with django_capture_on_commit_callbacks(execute=True) as retired:
+        observe(3, usd=80_000)  # a new report retires every remembered figure...
+        unchanged = text_of(client.get(LANDING, {"display": "usd"}))
+        assert 'data-testid="count">6<' in unchanged  # ...once it is committed, not before
+    assert retired
     again = text_of(client.get(LANDING, {"display": "usd"}))
     assert 'data-testid="count">9<' in again
 
 
-def test_an_import_retires_remembered_figures(client, tmp_path):
+def test_an_import_retires_remembered_figures(client, tmp_path, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     observe(6)
@@ -370,5 +394,6 @@ def test_an_import_retires_remembered_figures(client, tmp_path):
         "job_title,country,year,amount,currency,period\n"
         + "Machine Learning Engineer,NP,2025,150000,NPR,month\n" * 2
     )
-    call_command("import_salaries", str(path), "--source", "aijobs", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_salaries", str(path), "--source", "aijobs", stdout=io.StringIO())
     assert 'data-testid="count">8<' in text_of(client.get(LANDING))

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from salaries import charts
 from salaries.money import format_money
 
 register = template.Library()
@@ -37,3 +38,16 @@ def query_with(context, **changes):
         else:
             query[key] = value
     return "?" + query.urlencode() if query else "?"
+
+
+@register.inclusion_tag("salaries/includes/histogram.html")
+def histogram(panel, unit):
+    """The histogram of a statistics panel, as an SVG chart and a table."""
+    return {"bars": charts.histogram_bars(panel.histogram, unit), "panel": panel, "unit": unit}
+
+
+@register.inclusion_tag("salaries/includes/spread_chart.html")
+def spread_chart(breakdown, unit, label):
+    """Percentiles per group of a breakdown, as an SVG chart on one scale."""
+    rows, height = charts.spread_rows(breakdown.groups)
+    return {"rows": rows, "height": height, "unit": unit, "chart_label": label}

@@ -1,0 +1,407 @@
+"""The figures layer: every figure about people's pay that a visitor can see comes from here.
+
+Pages, the CSV export, JSON-LD, the sitemap, guides and charts ask this module for figures,
+handing it a validated `Query`. The privacy rules live here once, for every surface and every
+group whatever its sources, so which figures appear never tells whether reports are among them:
+
+- a count below MIN_COUNT reads "fewer than 5", with nothing to tell 0 from 4;
+- the median needs MIN_MEDIAN people, the quartiles MIN_QUARTILES, the 10th and 90th
+  percentiles and the histogram MIN_DECILES;
+- every statistic is rounded to SIGNIFICANT_FIGURES significant figures;
+- with a pay or company filter, figures leave reports sent to Talab out and rest on survey
+  answers alone, which their source publishes row by row: narrowing a filter step by step
+  then cannot isolate one reporter (the methodology page says so);
+- reports sent to Talab are never listed or exported one by one.
+
+Templates print what they are handed; they never count, filter or decide whether a number may
+be shown. Results are remembered (salaries.remembered) under the cleaned query, so junk
+parameters share the entry of the clean query.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.db.models import QuerySet
+from django_countries import countries
+
+from salaries import statistics
+from salaries.models import Level, PublishedRange, Role, SalaryObservation
+from salaries.money import DisplayUnit
+from salaries.remembered import remembered
+
+MIN_COUNT = 5
+MIN_MEDIAN = 5
+MIN_QUARTILES = 10
+MIN_DECILES = 20
+SIGNIFICANT_FIGURES = 3
+
+
+def round_significant(value, digits: int = SIGNIFICANT_FIGURES) -> float | None:
+    """123,456 -> 123,000; 10,250 -> 10,300 (halves round up); None stays None."""
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    if not value:
+        return 0.0
+    exponent = math.floor(math.log10(abs(value))) - (digits - 1)
+    return float(value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+
+
+# What a query is ---------------------------------------------------------------------------
+
+
+def canonical_key(values: dict) -> str:
+    """A stable text for cleaned form values: empty values dropped, model rows by primary key,
+    choices sorted. Two requests asking for the same figures get the same key."""
+    parts = []
+    for name in sorted(values):
+        value = values[name]
+        if value in (None, "", [], ()):
+            continue
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, list | tuple):
+            value = ",".join(sorted(map(str, value)))
+        elif isinstance(value, Decimal):
+            value = format(value.normalize(), "f")
+        parts.append(f"{name}={value}")
+    return "&".join(parts)
+
+
+@dataclass(frozen=True)
+class Query:
+    """Validated filters: the matching observations, the unit figures are shown in, and
+    whether a filter could single a person out (pay or company)."""
+
+    observations: QuerySet
+    unit: DisplayUnit
+    key: str
+    narrows_to_people: bool = False
+
+    @classmethod
+    def for_group(cls, unit: DisplayUnit, role=None, country: str = "", levels=()):
+        """A role, a country and levels, as guides and comparisons ask for them."""
+        observations = SalaryObservation.objects.all()
+        if role:
+            observations = observations.filter(role=role)
+        if country:
+            observations = observations.filter(employee_country=country)
+        if levels:
+            observations = observations.filter(level__in=levels)
+        key = canonical_key({"role": role, "country": country, "level": list(levels)})
+        return cls(observations, unit, key)
+
+    @property
+    def counted(self) -> QuerySet:
+        """The observations the figures rest on: those with pay in the unit, and survey
+        answers alone under a pay or company filter."""
+        observations, _ = statistics.with_pay(self.observations, self.unit.value)
+        return observations.listable() if self.narrows_to_people else observations
+
+    def remember(self, kind: str, compute):
+        return remembered(f"{kind}:{self.unit.code}:{self.key}", compute)
+
+
+# What may be shown -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class People:
+    """How many people a figure rests on, as it may be shown."""
+
+    exact: int
+
+    @property
+    def shown(self) -> bool:
+        return self.exact >= MIN_COUNT
+
+    def __str__(self) -> str:
+        return f"{self.exact:,}" if self.shown else f"fewer than {MIN_COUNT}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What may be shown of a group's pay: each statistic only from enough people, rounded."""
+
+    people: People
+    p10: float | None = None
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+
+    @classmethod
+    def of(cls, distribution: statistics.Distribution) -> "Summary":
+        n, d = distribution.count, distribution
+        r = round_significant
+        quartiles, deciles = n >= MIN_QUARTILES, n >= MIN_DECILES
+        return cls(
+            people=People(n),
+            p10=r(d.p10) if deciles else None,
+            p25=r(d.p25) if quartiles else None,
+            median=r(d.median) if n >= MIN_MEDIAN else None,
+            p75=r(d.p75) if quartiles else None,
+            p90=r(d.p90) if deciles else None,
+            year_min=d.year_min if n >= MIN_COUNT else None,
+            year_max=d.year_max if n >= MIN_COUNT else None,
+        )
+
+    @property
+    def has_median(self) -> bool:
+        return self.median is not None
+
+    @property
+    def has_quartiles(self) -> bool:
+        return self.p25 is not None
+
+    @property
+    def has_deciles(self) -> bool:
+        return self.p10 is not None
+
+
+@dataclass
+class Group:
+    """One row of a breakdown (a level, a year, a country...)."""
+
+    key: object
+    label: str
+    summary: Summary
+
+
+@dataclass
+class Breakdown:
+    """Rows with enough people to name; smaller groups are counted together in `others`, so
+    that no row tells a handful of people apart (levels, a fixed list, are all shown)."""
+
+    groups: list[Group] = field(default_factory=list)
+    others: People | None = None
+
+
+@dataclass
+class HistogramBin:
+    low: float
+    high: float
+    people: People
+    open_low: bool = False
+    open_high: bool = False
+
+
+@dataclass
+class SourceShare:
+    title: str
+    licence: str
+    people: People
+
+
+@dataclass
+class Panel:
+    """The figures of a page's statistics panel."""
+
+    summary: Summary
+    histogram: list[HistogramBin]
+    sources: list[SourceShare]
+    survey_only: bool
+
+
+def _breakdown(query: Query, by, labels=None, keys=None, limit=None, known=None) -> Breakdown:
+    """Rows per value of `by` (among observations where `known` is set, if given). With
+    `keys`, a fixed list, every key gets a row in that order, and any other value after them;
+    otherwise rows with fewer than MIN_COUNT people are folded into `others`."""
+    observations = query.counted
+    if known:
+        observations = observations.filter(**{f"{known}__isnull": False})
+    raw = statistics.breakdown(observations, query.unit.value, by, labels=labels)
+    groups = [Group(g.key, g.label, Summary.of(g.distribution)) for g in raw]
+    if keys is not None:
+        found = {g.key: g for g in groups}
+        empty = Summary.of(statistics.Distribution(0))
+        listed = [found.pop(key, None) or Group(key, labels(key), empty) for key in keys]
+        return Breakdown(listed + list(found.values()))
+    shown = [g for g in groups if g.summary.people.shown]
+    hidden = sum(g.summary.people.exact for g in groups if not g.summary.people.shown)
+    if limit is not None:
+        hidden += sum(g.summary.people.exact for g in shown[limit:])
+        shown = shown[:limit]
+    return Breakdown(shown, People(hidden) if hidden else None)
+
+
+def _histogram(query: Query, distribution: statistics.Distribution) -> list[HistogramBin]:
+    if distribution.count < MIN_DECILES:
+        return []
+    histogram = statistics.histogram(query.counted, query.unit.value, distribution)
+    return [
+        HistogramBin(b.low, b.high, People(b.count), b.open_low, b.open_high)
+        for b in histogram.bins
+    ]
+
+
+def _panel(query: Query) -> Panel:
+    distribution = statistics.summarize(query.counted, query.unit.value)
+    return Panel(
+        summary=Summary.of(distribution),
+        histogram=_histogram(query, distribution),
+        sources=[
+            SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
+            for s in statistics.sources_of(query.counted)
+        ],
+        survey_only=query.narrows_to_people,
+    )
+
+
+# What pages ask for ------------------------------------------------------------------------
+
+
+def panel(query: Query) -> Panel:
+    """The statistics panel and histogram of a list or guide page."""
+    return query.remember("panel", lambda: _panel(query))
+
+
+@dataclass
+class Landing:
+    panel: Panel
+    by_level: Breakdown
+    by_year: Breakdown
+    by_city: Breakdown
+    by_industry: Breakdown
+    by_country: Breakdown | None
+
+
+def landing(query: Query, by_country: bool) -> Landing:
+    """A role's landing page: the panel, and breakdowns by level, year, city, industry and
+    (for a role anywhere) the 15 countries with the most people."""
+    names = dict(countries)
+
+    def compute():
+        return Landing(
+            panel=_panel(query),
+            by_level=level_breakdown(query),
+            by_year=_breakdown(query, "year"),
+            by_city=_breakdown(
+                query,
+                ["city__name", "city__country"],
+                labels=lambda key: f"{key[0]}, {key[1]}",
+                known="city",
+            ),
+            by_industry=_breakdown(query, "industry__name", known="industry"),
+            by_country=_breakdown(
+                query, "employee_country", labels=lambda code: names[code], limit=15
+            )
+            if by_country
+            else None,
+        )
+
+    return query.remember(f"landing:{by_country}", compute)
+
+
+def level_breakdown(query: Query) -> Breakdown:
+    return _breakdown(query, "level", labels=Level.label_for, keys=Level.values)
+
+
+def by_level(query: Query) -> Breakdown:
+    """Pay per level, every level listed (a guide's panel)."""
+    return query.remember("by-level", lambda: level_breakdown(query))
+
+
+def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit]):
+    """For each unit, a row per country asked for (and per level when levels are asked for),
+    in the visitor's order; a country with too few people keeps its row."""
+    names = dict(countries)
+    keys = [(code, level) for code in codes for level in levels] if levels else codes
+    by = ["employee_country", "level"] if levels else "employee_country"
+
+    def label(key):
+        country, *rest = key if levels else (key,)
+        return " · ".join([names[country], *(Level.label_for(level) for level in rest)])
+
+    def column(unit):
+        query = Query.for_group(unit, role=role, levels=levels)
+        query = Query(query.observations.filter(employee_country__in=codes), unit, query.key)
+        key = f"compare:{','.join(codes)}"
+        return query.remember(key, lambda: _breakdown(query, by, labels=label, keys=keys))
+
+    return [(unit, column(unit)) for unit in units]
+
+
+def list_page(query: Query) -> tuple[Panel, int]:
+    """The list page's panel, and how many survey answers its pages walk through."""
+    return query.remember("list", lambda: (_panel(query), query.counted.listable().count()))
+
+
+def listing(query: Query, ordering) -> QuerySet:
+    """The rows a visitor may see one by one: survey answers, with their pay in the unit."""
+    observations = query.counted.listable()
+    return observations.for_listing().annotate(pay=query.unit.value).order_by(*ordering)
+
+
+def export(query: Query, ordering) -> QuerySet | None:
+    """Survey answers for the CSV export, exact as their source published them; None when
+    fewer than MIN_COUNT match, so that an export never describes a handful of people."""
+    rows = query.counted.listable()
+    if rows.count() < MIN_COUNT:
+        return None
+    return rows.annotate(pay=query.unit.value).order_by(*ordering)
+
+
+def occupation_jsonld(role, country_name: str, summary: Summary, unit: DisplayUnit):
+    """schema.org Occupation with the shown pay distribution, for search engines; None when
+    there is no median to state."""
+    if not summary.has_median or unit.is_ppp:
+        return None
+    distribution = {
+        "@type": "MonetaryAmountDistribution",
+        "name": "total gross pay",
+        "currency": unit.code,
+        "duration": "P1Y",
+    }
+    for name, value in [
+        ("percentile10", summary.p10),
+        ("percentile25", summary.p25),
+        ("median", summary.median),
+        ("percentile75", summary.p75),
+        ("percentile90", summary.p90),
+    ]:
+        if value is not None:
+            distribution[name] = round(value)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": role.name,
+        "estimatedSalary": distribution,
+    }
+    if country_name:
+        data["occupationLocation"] = {"@type": "Country", "name": country_name}
+    return data
+
+
+def home() -> dict:
+    """The home page's totals and the roles with the most people behind them."""
+    return remembered(
+        "home",
+        lambda: {
+            "popular_roles": list(statistics.roles_with_most_observations(MIN_COUNT, 12)),
+            "report_count": SalaryObservation.objects.count(),
+            "range_count": PublishedRange.objects.count(),
+        },
+    )
+
+
+def roles_with_figures():
+    """Slugs of roles whose page shows figures: a median, or a published range."""
+    observed = statistics.groups_with_observations(["role"], MIN_MEDIAN)
+    ranged = PublishedRange.objects.values("role")
+    return (
+        Role.objects.filter(pk__in=observed.union(ranged))
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+
+
+def role_countries_with_figures() -> list[tuple[str, str]]:
+    """(role slug, country code) pairs whose page shows figures: a median, or a range."""
+    observed = statistics.groups_with_observations(["role__slug", "employee_country"], MIN_MEDIAN)
+    ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
+    return sorted(set(observed) | set(ranged))
