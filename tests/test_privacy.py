@@ -1,0 +1,237 @@
+"""Attacks on the promise that nobody who gives their pay can be picked out.
+
+Each test plays an attacker against the public pages with reports approved the way a
+moderator approves them, and checks that nothing about one person's pay comes back.
+"""
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from careers.models import Guide
+from salaries.figures import round_significant
+from salaries.models import Level, SalaryObservation, SalaryReport
+from salaries.money import format_money
+from tests.factories import RoleFactory, SalaryObservationFactory
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+DS = "data-scientist"
+# Yearly pay in rupees, each with more than 3 significant figures in every unit.
+SUBMITTED = [1_234_567, 2_345_678, 3_456_789, 4_567_891, 5_678_912, 1_876_543, 2_987_654,
+             3_198_765, 4_321_987]  # fmt: skip
+LEVELS = [Level.ENTRY, Level.MID, Level.MID, Level.SENIOR, Level.EXECUTIVE]
+
+
+@pytest.fixture
+def moderator(db):
+    return User.objects.create_user("mod", is_staff=True)
+
+
+def approve(moderator, amounts, level=Level.MID, levels=None, country="NP"):
+    """Reports sent through the form's model and approved as a moderator approves them."""
+    role = RoleFactory(name="Data Scientist")
+    observations = []
+    for index, amount in enumerate(amounts):
+        report = SalaryReport.objects.create(
+            role=role, country=country, level=levels[index % len(levels)] if levels else level,
+            years_experience=4, employment_type="full_time", year=2025, period="year",
+            currency_id="NPR", amount=Decimal(amount),
+        )  # fmt: skip
+        observations.append(report.approve(by=moderator))
+    return observations
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number a page shows, grouping commas (1,50,000 and 150,000) removed."""
+    return [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+
+
+def submitted_values(observations) -> list[float]:
+    """Each report's pay in every unit a page can show it in."""
+    values = []
+    for o in observations:
+        values += [float(v) for v in (o.yearly_amount, o.usd_yearly, o.ppp_yearly) if v]
+    return values
+
+
+def assert_no_value_more_precise_than_stated(text: str, values, where: str):
+    for shown in numbers_in(text):
+        for value in values:
+            if abs(shown - value) <= 0.006 * value:  # within rounding distance of someone's pay
+                assert shown == round_significant(shown), f"{where}: {shown} is near {value}"
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+# 1. Bisection on the pay filter --------------------------------------------------------------
+
+
+def without(text: str, typed: str) -> str:
+    """A response with the filter value the visitor typed taken out (the form echoes it)."""
+    return re.sub(r"\s+", " ", text.replace(typed, "TYPED"))
+
+
+@pytest.mark.parametrize("bound", ["pay_min", "pay_max"])
+def test_a_pay_filter_one_cent_either_side_of_a_report_changes_nothing(
+    client, moderator, bound, django_capture_on_commit_callbacks
+):
+    role = RoleFactory(name="Data Scientist")
+    for i in range(40):  # survey answers, none between 20,000 and 30,000 dollars
+        usd = Decimal(10_000 + 500 * i) if i < 20 else Decimal(30_000 + 500 * i)
+        SalaryObservationFactory(
+            role=role, employee_country="NP", level=Level.SENIOR, usd_yearly=usd, amount=usd
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        (report,) = approve(moderator, [3_123_456], level=Level.SENIOR)
+    value = report.usd_yearly
+    assert 20_000 < value < 30_000
+    below, above = str(value - Decimal("0.01")), str(value + Decimal("0.01"))
+    urls = [
+        "/salaries/",
+        f"/salaries/{DS}/np/",
+        f"/salaries/{DS}/",
+        "/salaries/export.csv",
+    ]
+    query = {"role": DS, "country": "NP", "level": "senior", "display": "usd"}
+    for url in urls:
+        first = client.get(url, {**query, bound: below})
+        second = client.get(url, {**query, bound: above})
+        assert first.status_code == second.status_code == 200, url
+        assert without(body(first), below) == without(body(second), above), url
+        assert not re.search(r"Sources:[^<]*Talab users", body(first)), url
+    # Without the pay filter the report counts: the filter is what leaves it out.
+    page = body(client.get("/salaries/", query))
+    assert 'data-testid="count">41<' in page
+
+
+def test_the_export_cannot_be_differenced_against_pay_filtered_figures(client, moderator):
+    role = RoleFactory(name="Data Scientist")
+    for i in range(12):
+        usd = Decimal(10_000 + 1_000 * i)
+        SalaryObservationFactory(role=role, employee_country="NP", usd_yearly=usd, amount=usd)
+    (report,) = approve(moderator, [2_500_000])
+    assert report.usd_yearly > 15_000  # the report is inside the filtered range
+    query = {"role": DS, "country": "NP", "display": "usd", "pay_min": "15000"}
+    page = body(client.get("/salaries/", query))
+    rows = body(client.get("/salaries/export.csv", query)).strip().splitlines()[1:]
+    count = re.search(r'data-testid="count">([^<]+)<', page).group(1)
+    assert count == str(len(rows))  # the page's figures rest on exactly the exported rows
+
+
+# 2. Five, then nine, reports: none of their values comes back ---------------------------------
+
+
+def public_pages(client):
+    """Every kind of public URL that can show the data scientists of Nepal."""
+    pages = {}
+    for display in ("local", "usd", "ppp"):
+        pages[f"list {display}"] = ("/salaries/", {"role": DS, "country": "NP", "display": display})
+        pages[f"landing {display}"] = (f"/salaries/{DS}/np/", {"display": display})
+    for display in ("usd", "ppp"):
+        pages[f"role anywhere {display}"] = (f"/salaries/{DS}/", {"display": display})
+    pages["compare"] = ("/compare/", {"role": DS, "countries": ["NP", "IN"]})
+    pages["compare by level"] = (
+        "/compare/",
+        {"role": DS, "countries": ["NP", "IN"], "levels": ["mid", "senior"]},
+    )
+    pages["export"] = ("/salaries/export.csv", {"role": DS, "country": "NP"})
+    pages["sitemap"] = ("/sitemap.xml", {})
+    pages["home"] = ("/", {})
+    pages["guide"] = ("/guides/data-scientists-in-nepal/", {})
+    return {name: client.get(url, query) for name, (url, query) in pages.items()}
+
+
+@pytest.fixture
+def guide(db):
+    return Guide.objects.create(
+        title="Data scientists in Nepal",
+        slug="data-scientists-in-nepal",
+        role=RoleFactory(name="Data Scientist"),
+        country="NP",
+        summary="Pay and work.",
+        body="Some words.",
+        published=True,
+        published_on=date(2026, 1, 1),
+    )
+
+
+@pytest.mark.parametrize("how_many", [5, 9])
+def test_no_submitted_value_appears_anywhere_more_precisely_than_the_rounding(
+    client, moderator, guide, how_many
+):
+    observations = approve(moderator, SUBMITTED[:how_many], levels=LEVELS)
+    values = submitted_values(observations)
+    for name, response in public_pages(client).items():
+        assert response.status_code in (200, 400), name
+        text = body(response)
+        assert_no_value_more_precise_than_stated(text, values, name)
+        for exact in SUBMITTED[:how_many]:
+            assert f"{exact:,}" not in text and str(exact) not in text, name
+
+
+@pytest.mark.parametrize("how_many", [5, 9])
+def test_a_group_of_five_to_nine_shows_only_its_count_and_rounded_median(
+    client, moderator, guide, how_many
+):
+    observations = approve(moderator, SUBMITTED[:how_many], levels=LEVELS)
+    pages = {name: body(response) for name, response in public_pages(client).items()}
+    values = sorted(o.usd_yearly for o in observations)
+    median = values[len(values) // 2]  # an odd count: the middle report itself
+    shown_median = f"${round_significant(median):,.0f}"
+
+    for name in ("list usd", "landing usd"):
+        page = pages[name]
+        assert f'data-testid="count">{how_many}<' in page, name
+        assert f'data-testid="median">{shown_median}<' in page, name
+        assert "Middle half" not in page and "10th–90th" not in page, name
+        assert "How pay is spread" not in page, name
+        # Levels of 1, 2, 1 and 1 people: never an exact count under 5 beside a level.
+        assert not re.search(r'<td class="num">[1-4]</td>', page), name
+        assert f"Reports from Talab users: {how_many}." in page, name
+
+    ld = json.loads(re.search(r'ld\+json">(.*?)</script>', pages["landing usd"]).group(1))
+    assert ld["estimatedSalary"]["median"] == round_significant(median)
+    assert not {"percentile10", "percentile25", "percentile75", "percentile90"} & set(
+        ld["estimatedSalary"]
+    )
+    assert shown_median in pages["compare"]
+    assert f'Nepal</td> <td class="num">{how_many}</td> <td class="num">–</td>' in re.sub(
+        r"\s+", " ", pages["compare"]
+    )
+    assert "Fewer than 5 survey answers match" in pages["export"]  # reports are never exported
+    assert "/salaries/data-scientist/np/" in pages["sitemap"]
+    rupees = sorted(o.yearly_amount for o in observations)[len(observations) // 2]
+    assert format_money(round_significant(rupees), "NPR") in pages["guide"]  # local currency
+    assert "Middle half" not in pages["guide"]
+    assert SalaryObservation.objects.count() == how_many
+
+
+def test_counts_under_five_read_the_same_for_one_and_four(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    pages = []
+    for amounts in ([2_000_000], [2_100_000, 2_200_000, 2_300_000]):
+        with django_capture_on_commit_callbacks(execute=True):
+            approve(moderator, amounts)
+        pages.append(body(client.get("/salaries/", {"role": DS, "country": "NP"})))
+    one, four = (re.sub(r"\s+", " ", page) for page in pages)
+    assert SalaryObservation.objects.count() == 4
+    assert one == four
+    assert 'data-testid="count">fewer than 5<' in one
+
+
+def test_the_methodology_page_states_the_rules(client):
+    page = re.sub(r"\s+", " ", client.get("/methodology/").content.decode())
+    assert '"fewer than 5"' in page
+    assert "The median needs at least 5 people; the 25th and 75th percentiles at least 10" in page
+    assert "rounded to 3 significant digits" in page
+    assert "leave out reports sent to Talab and rest on survey answers alone" in page
