@@ -3,15 +3,22 @@
 Every chart is also given as a table beside it, so nothing depends on seeing the picture.
 """
 
+import math
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 150
+WIDTH = 400
+LABEL_WIDTH = 96
 
 
 def _scale(max_value: float, width: float):
     max_value = max_value or 1
     return lambda value: round(value / max_value * width, 1)
+
+
+@dataclass
+class Tick:
+    x: float
+    label: str
 
 
 @dataclass
@@ -27,23 +34,34 @@ class HistogramBar:
     open_high: bool
 
 
+@dataclass
+class HistogramChart:
+    bars: list[HistogramBar]
+    pay_ticks: list[Tick]  # along the bottom, at some bin edges
+    people_ticks: list[tuple[float, int]]  # (y, count) up the left side
+
+
 # A bin of "fewer than 5" is drawn as a stub of this height, whatever its true count.
 FEW_HEIGHT = 4
+PLOT_LEFT = 34
+PLOT_BOTTOM = 170
 
 
-def histogram_bars(bins, unit, height=180) -> list[HistogramBar]:
-    """Bars for the figures layer's histogram bins (salaries.figures.HistogramBin)."""
+def histogram_chart(bins, unit) -> HistogramChart | None:
+    """Bars for the figures layer's histogram bins, with a pay axis and a people axis."""
     if not bins:
-        return []
-    bar_width = WIDTH / len(bins)
-    y = _scale(max((b.people.exact for b in bins if b.people.shown), default=0), height)
+        return None
+    plot_width = WIDTH - PLOT_LEFT - 6
+    bar_width = plot_width / len(bins)
+    tallest = max((b.people.exact for b in bins if b.people.shown), default=0)
+    y = _scale(tallest, PLOT_BOTTOM - 10)
     bars = []
     for i, b in enumerate(bins):
         bar_height = y(b.people.exact) if b.people.shown else FEW_HEIGHT
         bars.append(
             HistogramBar(
-                x=round(i * bar_width, 1),
-                y=round(height - bar_height, 1),
+                x=round(PLOT_LEFT + i * bar_width, 1),
+                y=round(PLOT_BOTTOM - bar_height, 1),
                 width=round(bar_width - 2, 1),
                 height=bar_height,
                 people=b.people,
@@ -53,7 +71,13 @@ def histogram_bars(bins, unit, height=180) -> list[HistogramBar]:
                 open_high=b.open_high,
             )
         )
-    return bars
+    every = max(1, math.ceil(len(bins) / 4))  # about four labels fit on a phone
+    pay_ticks = [
+        Tick(round(PLOT_LEFT + i * bar_width, 1), unit.format_compact(bins[i].low))
+        for i in range(0, len(bins), every)
+    ]
+    people_ticks = [(PLOT_BOTTOM, 0)] + ([(PLOT_BOTTOM - y(tallest), tallest)] if tallest else [])
+    return HistogramChart(bars, pay_ticks, people_ticks)
 
 
 @dataclass
@@ -62,6 +86,7 @@ class SpreadRow:
     drawn when the figures layer gives it (a small group has a median alone)."""
 
     label: str
+    short_label: str
     summary: object
     y: float
     median: float
@@ -75,28 +100,76 @@ class SpreadRow:
         return round(self.p75 - self.p25, 1) if self.p25 is not None else None
 
 
-def spread_rows(groups, row_height=28) -> tuple[list[SpreadRow], float]:
-    """Rows for groups with a median, sharing one scale. Returns (rows, chart height)."""
+@dataclass
+class SpreadChart:
+    rows: list[SpreadRow]
+    ticks: list[Tick]
+    height: float  # of the rows; the axis sits below them
+    marker: float | None = None  # a figure to mark (an offer)
+
+    @property
+    def axis_y(self) -> float:
+        return self.height + 4
+
+    @property
+    def total_height(self) -> float:
+        return self.height + 30
+
+
+def highest_shown(summaries) -> float:
+    """The largest percentile shown among summaries: the end of a chart's scale."""
+    return max((s.p90 or s.p75 or s.median for s in summaries if s.has_median), default=0)
+
+
+def axis_ticks(highest: float, scale, unit, count: int = 4) -> list[Tick]:
+    """Round values from 0 up to `highest`, placed with `scale`, labelled compactly."""
+    if not highest:
+        return []
+    step = nice_step(highest / count)
+    ticks, value = [], 0.0
+    while value <= highest * 1.0001:
+        ticks.append(Tick(LABEL_WIDTH + scale(value), unit.format_compact(value)))
+        value += step
+    return ticks
+
+
+def nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if raw <= m * magnitude)
+
+
+CHART_TOP = 14  # room for the first row's value label
+
+
+def spread_chart(groups, unit, highest=None, marker=None, row_height=32) -> SpreadChart:
+    """Rows for groups with a median on one scale (up to `highest`, shared by charts that are
+    read side by side), with a value axis and, optionally, a marked figure."""
     shown = [g for g in groups if g.summary.has_median]
-    highest = max((g.summary.p90 or g.summary.p75 or g.summary.median for g in shown), default=0)
-    scale = _scale(highest, WIDTH - LABEL_WIDTH - 10)
+    highest = max(highest or highest_shown(g.summary for g in shown), marker or 0)
+    plot_width = WIDTH - LABEL_WIDTH - 20
+    scale = _scale(highest, plot_width)
 
     def x(value):
         return None if value is None else LABEL_WIDTH + scale(value)
 
-    rows = []
-    for index, group in enumerate(shown):
-        s = group.summary
-        rows.append(
-            SpreadRow(
-                label=group.label,
-                summary=s,
-                y=index * row_height,
-                median=x(s.median),
-                p10=x(s.p10),
-                p25=x(s.p25),
-                p75=x(s.p75),
-                p90=x(s.p90),
-            )
+    rows = [
+        SpreadRow(
+            label=group.label,
+            short_label=group.short_label,
+            summary=group.summary,
+            y=CHART_TOP + index * row_height,
+            median=x(group.summary.median),
+            p10=x(group.summary.p10),
+            p25=x(group.summary.p25),
+            p75=x(group.summary.p75),
+            p90=x(group.summary.p90),
         )
-    return rows, len(rows) * row_height
+        for index, group in enumerate(shown)
+    ]
+    return SpreadChart(
+        rows=rows,
+        ticks=axis_ticks(highest, scale, unit),
+        height=CHART_TOP + len(rows) * row_height,
+        marker=x(marker),
+    )

@@ -170,6 +170,10 @@ class Group:
     key: object
     label: str
     summary: Summary
+    short_label: str = ""  # for a chart, where long names do not fit
+
+    def __post_init__(self):
+        self.short_label = self.short_label or self.label
 
 
 @dataclass
@@ -179,6 +183,10 @@ class Breakdown:
 
     groups: list[Group] = field(default_factory=list)
     others: People | None = None
+
+    @property
+    def has_figures(self) -> bool:
+        return any(group.summary.has_median for group in self.groups)
 
 
 @dataclass
@@ -317,11 +325,18 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
         country, *rest = key if levels else (key,)
         return " · ".join([names[country], *(Level.label_for(level) for level in rest)])
 
+    def short(key):
+        country, *rest = key if levels else (key,)
+        return " · ".join([country, *(Level.label_for(level) for level in rest)])
+
     def column(unit):
         query = Query.for_group(unit, role=role, levels=levels)
         query = Query(query.observations.filter(employee_country__in=codes), unit, query.key)
         key = f"compare:{','.join(codes)}"
-        return query.remember(key, lambda: _breakdown(query, by, labels=label, keys=keys))
+        breakdown = query.remember(key, lambda: _breakdown(query, by, labels=label, keys=keys))
+        for group in breakdown.groups:
+            group.short_label = short(group.key)
+        return breakdown
 
     return [(unit, column(unit)) for unit in units]
 
@@ -344,6 +359,75 @@ def export(query: Query, ordering) -> QuerySet | None:
     if rows.count() < MIN_COUNT:
         return None
     return rows.annotate(pay=query.unit.value).order_by(*ordering)
+
+
+# Checking an offer ------------------------------------------------------------------------
+
+PERCENTILES = [(10, "p10"), (25, "p25"), (50, "median"), (75, "p75"), (90, "p90")]
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def percentile_name(percent: int) -> str:
+    return "the median" if percent == 50 else f"the {ordinal(percent)} percentile"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a figure sits among a group's shown percentiles."""
+
+    band: str  # "between the 25th percentile and the median"
+    estimate: int | None  # about the 38th percentile; None outside or with a median alone
+
+    @property
+    def estimate_text(self) -> str:
+        return f"about the {ordinal(self.estimate)} percentile" if self.estimate else ""
+
+
+def position(summary: Summary, value: float) -> Position | None:
+    """Where `value` sits against the shown (rounded) percentiles, and an estimate by straight
+    lines between them: it says nothing the shown percentiles do not."""
+    points = [(p, getattr(summary, name)) for p, name in PERCENTILES]
+    points = [(p, v) for p, v in points if v is not None]
+    if not points:
+        return None
+    (low_p, low_v), (high_p, high_v) = points[0], points[-1]
+    if value < low_v:
+        return Position(f"below {percentile_name(low_p)}", None)
+    if value > high_v:
+        return Position(f"above {percentile_name(high_p)}", None)
+    if len(points) == 1:
+        return Position("at the median", None)
+    for (p1, v1), (p2, v2) in zip(points, points[1:], strict=False):
+        if v1 <= value <= v2:
+            share = (value - v1) / (v2 - v1) if v2 > v1 else 0
+            estimate = round(p1 + share * (p2 - p1))
+            return Position(f"between {percentile_name(p1)} and {percentile_name(p2)}", estimate)
+    return None  # unreachable: points are in order and value lies within them
+
+
+@dataclass
+class OfferCheck:
+    """An offer set against a group: the group's shown figures and where the offer sits."""
+
+    panel: Panel
+    value: float | None  # the offer, yearly, in the panel's unit
+    usd: float | None
+    position: Position | None
+
+    @property
+    def chart_groups(self) -> list[Group]:
+        return [Group("market", "Market", self.panel.summary)]
+
+
+def offer(query: Query, value, usd) -> OfferCheck:
+    panel_figures = panel(query)
+    value = float(value) if value is not None else None
+    where = position(panel_figures.summary, value) if value is not None else None
+    return OfferCheck(panel_figures, value, float(usd) if usd is not None else None, where)
 
 
 def occupation_jsonld(role, country_name: str, summary: Summary, unit: DisplayUnit):

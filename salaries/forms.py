@@ -1,12 +1,14 @@
 import contextlib
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django_countries import countries
 
 from salaries import statistics
 from salaries.conversion import plausible_yearly
-from salaries.models import Currency, Level, Role, SalaryReport
+from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
+from salaries.money import local_currency
 from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
@@ -33,6 +35,70 @@ class CompareForm(forms.Form):
         if not 2 <= len(codes) <= MAX_COMPARED:
             raise forms.ValidationError(f"Choose between 2 and {MAX_COMPARED} countries.")
         return codes
+
+
+def convertible_currencies():
+    """Currencies we hold exchange rates for: the only ones a figure can be compared in."""
+    return Currency.objects.filter(rates__isnull=False).distinct()
+
+
+class OfferForm(forms.Form):
+    """An offer to check against the market: a GET form, so a result is a link to share."""
+
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect, label="Role"
+    )
+    country = forms.ChoiceField(
+        choices=[("", "Choose a country"), *countries], widget=PlainSelect, label="Country"
+    )
+    level = forms.ChoiceField(
+        choices=[("", "Any level"), *Level.choices], required=False, label="Level (optional)"
+    )
+    amount = forms.DecimalField(
+        label="Offered pay, before tax", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    currency = forms.ModelChoiceField(
+        queryset=convertible_currencies(),
+        required=False,
+        widget=PlainSelect,
+        empty_label="The country's currency",
+    )
+    period = forms.ChoiceField(choices=Period.choices, initial=Period.YEAR, label="Per")
+
+    @classmethod
+    def from_query(cls, query) -> "OfferForm":
+        """Bound once an amount is given; before that a blank form, with role and country
+        from a landing page's link and the currency following the country."""
+        if query.get("amount"):
+            return cls(query)
+        initial = {}
+        with contextlib.suppress(forms.ValidationError):
+            initial["role"] = cls.base_fields["role"].clean(query.get("role", ""))
+        country = query.get("country", "").upper()
+        if country in countries:
+            initial["country"] = country
+            initial["currency"] = local_currency(country)
+        return cls(initial=initial)
+
+    def clean(self):
+        data = super().clean()
+        country, amount, period = data.get("country"), data.get("amount"), data.get("period")
+        if country and not data.get("currency"):
+            data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
+            if not data["currency"]:
+                self.add_error("currency", "Choose the currency the offer is in.")
+        if amount and period and not plausible_yearly(amount, period):
+            self.add_error("amount", "This amount is too large to be a salary.")
+        return data
+
+    def converted(self):
+        """The offer as a yearly figure, in dollars and PPP, at this year's rates (or the
+        latest we hold)."""
+        data = self.cleaned_data
+        return conversion_table().convert(
+            data["amount"], data["period"], data["currency"].code, data["country"],
+            date.today().year,
+        )  # fmt: skip
 
 
 class SalaryReportForm(forms.ModelForm):
@@ -72,7 +138,7 @@ class SalaryReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only currencies we can convert, so the report can be compared once approved.
-        self.fields["currency"].queryset = Currency.objects.filter(rates__isnull=False).distinct()
+        self.fields["currency"].queryset = convertible_currencies()
         self.fields["year"].initial = date.today().year
 
     @classmethod

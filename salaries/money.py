@@ -19,16 +19,27 @@ LAKH = Decimal(100_000)
 CRORE = Decimal(10_000_000)
 
 
+# Rupees are read in lakh and crore: NPR 12.3 lakh, ₹1.2 crore.
+LAKH_CURRENCIES = {"INR": "₹", "NPR": "NPR "}
+
+
+def in_lakh(amount: Decimal) -> str | None:
+    """12.3 lakh, 1.2 crore; None under a lakh."""
+    if abs(amount) < LAKH:
+        return None
+    unit, size = ("crore", CRORE) if abs(amount) >= CRORE else ("lakh", LAKH)
+    return f"{format_decimal(amount / size, '#,##0.#', locale='en_IN')} {unit}"
+
+
 def format_money(amount, currency: str) -> str:
-    """NPR 1,50,000 · ₹12 lakh · $120,000 · €85,000 · CA$130,000 · Int$45,000 (PPP)."""
+    """NPR 12.3 lakh · ₹1.2 crore · NPR 70,000 · $120,000 · €85,000 · CA$130,000 · Int$45,000."""
     if amount is None:
         return "–"
     amount = Decimal(str(amount)).quantize(Decimal(1))
     if currency == "PPP":
         return "Int$" + format_decimal(amount, "#,##0", locale="en")
-    if currency == "INR" and abs(amount) >= LAKH:
-        unit, size = ("crore", CRORE) if abs(amount) >= CRORE else ("lakh", LAKH)
-        return f"₹{format_decimal(amount / size, '#,##0.#', locale='en_IN')} {unit}"
+    if currency in LAKH_CURRENCIES and (lakh := in_lakh(amount)):
+        return LAKH_CURRENCIES[currency] + lakh
     locale = LOCALE_FOR_CURRENCY.get(currency, "en")
     grouping = "#,##,##0" if locale == "en_IN" else "#,##0"
     # A symbol made of letters (NPR, AED, CHF) reads better with a space after it.
@@ -61,6 +72,33 @@ class DisplayUnit:
 
     def format(self, value) -> str:
         return format_money(value, self.code)
+
+    def format_compact(self, value) -> str:
+        """A chart's axis label, the currency named once in the axis title: 120k, 12 lakh."""
+        amount = Decimal(str(value))
+        if self.code in LAKH_CURRENCIES and (lakh := in_lakh(amount)):
+            return lakh
+        if abs(amount) >= 1_000_000:
+            return f"{format_decimal(amount / 1_000_000, '#,##0.#', locale='en')}M"
+        if abs(amount) >= 1_000:
+            return f"{format_decimal(amount / 1_000, '#,##0.#', locale='en')}k"
+        return format_decimal(amount, "#,##0", locale="en")
+
+    @property
+    def name(self) -> str:
+        """How an axis title names the unit: NPR, USD, international $ (PPP)."""
+        return "international $ (PPP)" if self.is_ppp else self.code
+
+    def yearly_value(self, converted, currency: str):
+        """A converted figure (salaries.conversion.Converted) in this unit, the way the unit's
+        SQL expression treats a stored observation."""
+        if self.is_ppp:
+            return converted.ppp
+        if self.rate:
+            if currency == self.code:
+                return converted.yearly
+            return converted.usd * self.rate.units_per_usd if converted.usd else None
+        return converted.usd
 
 
 def local_currency(country_code: str) -> str | None:

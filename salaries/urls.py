@@ -16,5 +16,6 @@ urlpatterns = [
         name="role_country",
     ),
     path("compare/", views.compare, name="compare"),
+    path("offer/", views.offer, name="offer"),
     path("methodology/", views.methodology, name="methodology"),
 ]

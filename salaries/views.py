@@ -7,11 +7,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 from django_ratelimit.core import get_usage
 
-from salaries import figures
+from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
-from salaries.forms import CompareForm, SalaryReportForm
-from salaries.models import PublishedPayGap, PublishedRange, Role, SalaryObservation, Source
+from salaries.forms import CompareForm, OfferForm, SalaryReportForm
+from salaries.models import (
+    Level,
+    PublishedPayGap,
+    PublishedRange,
+    Role,
+    SalaryObservation,
+    Source,
+)
 from salaries.money import Display, display_unit
 
 
@@ -91,15 +98,53 @@ def compare(request):
         columns = figures.compare(
             role, codes, levels, [display_unit(Display.USD), display_unit(Display.PPP)]
         )
+        with_median = {
+            group.key[0] if levels else group.key
+            for group in columns[0][1].groups
+            if group.summary.has_median
+        }
         context.update(
             role=role,
             countries=[(code, names[code]) for code in codes],
             columns=columns,
+            # Both charts on one scale, so that dollars and PPP dollars read side by side.
+            highest=charts.highest_shown(
+                group.summary for _, breakdown in columns for group in breakdown.groups
+            ),
+            without_figures=[names[code] for code in codes if code not in with_median],
             published_ranges=PublishedRange.objects.matching(role=role, levels=levels).filter(
                 country__in=codes
             ),
         )
     return render(request, "salaries/compare.html", context)
+
+
+@require_safe
+def offer(request):
+    form = OfferForm.from_query(request.GET)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        role, country, level = data["role"], data["country"], data["level"]
+        unit = display_unit(Display.LOCAL, country)
+        converted = form.converted()
+        query = figures.Query.for_group(
+            unit, role=role, country=country, levels=[level] if level else []
+        )
+        ranges = PublishedRange.objects.matching(
+            role=role, country=country, levels=[level] if level else []
+        )
+        context.update(
+            role=role,
+            country_name=dict(countries)[country],
+            check_country=country.lower(),
+            level_name=Level(level).label if level else "",
+            unit=unit,
+            check=figures.offer(query, unit.yearly_value(converted, data["currency"].code),
+                                converted.usd),
+            ranges=[(r, r.placement(converted.usd)) for r in ranges if converted.usd],
+        )  # fmt: skip
+    return render(request, "salaries/offer.html", context)
 
 
 class Echo:

@@ -88,7 +88,8 @@ def test_breakdown_by_two_fields_keys_by_tuple():
 @pytest.mark.parametrize(
     "amount, currency, text",
     [
-        (150000, "NPR", "NPR 1,50,000"),
+        (150000, "NPR", "NPR 1.5 lakh"),
+        (70000, "NPR", "NPR 70,000"),
         (1_200_000, "INR", "₹12 lakh"),
         (25_000_000, "INR", "₹2.5 crore"),
         (120000, "USD", "$120,000"),

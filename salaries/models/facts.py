@@ -2,7 +2,7 @@
 gaps) and individual observations."""
 
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django_countries.fields import CountryField
 from psycopg import sql
 
@@ -139,7 +139,20 @@ class PublishedRangeQuerySet(models.QuerySet):
             qs = qs.filter(Q(pay_basis=pay_basis) | Q(pay_basis=""))
         if employment_types:
             qs = qs.filter(Q(employment_type__in=employment_types) | Q(employment_type=""))
-        return qs.select_related("source", "role", "currency", "city", "industry")
+        return qs.select_related(
+            "source", "role", "currency", "city", "industry", "exchange_rate", "ppp_factor"
+        ).in_reading_order()
+
+    def in_reading_order(self):
+        """Salaried pay before freelance and contract rates; then by country and level, from
+        ranges for every level to the most senior."""
+        levels = [When(level="", then=Value(0))] + [
+            When(level=value, then=Value(index)) for index, value in enumerate(Level.values, 1)
+        ]
+        return self.alias(
+            freelance=Q(employment_type__in=PublishedRange.SELF_EMPLOYED),
+            level_rank=Case(*levels, default=Value(99)),
+        ).order_by("freelance", "country", "level_rank", "low")
 
 
 class PublishedRange(NormalizedFact):
@@ -152,6 +165,9 @@ class PublishedRange(NormalizedFact):
     pay_basis = models.CharField(max_length=5, choices=PayBasis.choices, blank=True)
     low = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     high = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    open_ended = models.BooleanField(
+        default=False, help_text="The source says pay can go above the high bound (or has none)"
+    )
     label = models.CharField(max_length=120, help_text="A short description in our own words")
     yearly_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     yearly_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -204,12 +220,29 @@ class PublishedRange(NormalizedFact):
             ),  # fmt: skip
         ]
 
+    SELF_EMPLOYED = [EmploymentType.FREELANCE, EmploymentType.CONTRACT]
+
     def __str__(self):
         return f"{self.label} ({self.source})"
 
     @property
     def ppp_country(self):
         return self.country.code or None
+
+    def placement(self, usd_yearly) -> str:
+        """Whether a yearly dollar figure is below, within or above this range."""
+        if self.usd_low is not None and usd_yearly < self.usd_low:
+            return "below"
+        if self.usd_high is not None and usd_yearly > self.usd_high and not self.open_ended:
+            return "above"
+        return "within"
+
+    @property
+    def kind_of_pay(self) -> str:
+        """Salaried pay and freelance or contract rates are read apart."""
+        if self.employment_type in self.SELF_EMPLOYED:
+            return "Freelance and contract rates"
+        return "Salaried pay"
 
     def normalize(self, table: ConversionTable) -> None:
         """Fill the yearly, USD and PPP bounds from the raw ones."""

@@ -276,7 +276,10 @@ class ExchangeRate(models.Model):
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="rates")
     units_per_usd = models.DecimalField(max_digits=18, decimal_places=6)
     as_of = models.DateField(help_text="The date (or end of the averaging period) of the rate")
-    source = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, help_text="Shown to visitors: who publishes it")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="For editors only: how it was obtained, checks due"
+    )
 
     objects = ExchangeRateQuerySet.as_manager()
 
@@ -304,7 +307,10 @@ class PurchasingPowerFactor(models.Model):
         "local currency per international $", max_digits=18, decimal_places=6
     )
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
-    source = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, help_text="Shown to visitors: who publishes it")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="For editors only: how it was obtained, checks due"
+    )
 
     objects = PurchasingPowerFactorQuerySet.as_manager()
 

@@ -22,6 +22,25 @@ def money(value, unit_or_currency):
     return unit_or_currency.format(value)
 
 
+@register.filter
+def compact(value, unit):
+    """{{ amount|compact:unit }}: 120k, 12.3 lakh (for chart labels)."""
+    return unit.format_compact(value) if value is not None else ""
+
+
+@register.simple_tag
+def pay_range(low, high, currency, open_ended=False):
+    """NPR 1,50,000 – NPR 2,50,000+ · up to $90,000 · £97,500+ · $160,000: as a source gave it,
+    keeping the "+" of a range whose top is open."""
+    if low is None:
+        text = f"up to {format_money(high, currency)}"
+    elif high is None or high == low:
+        text = format_money(low, currency)
+    else:
+        text = f"{format_money(low, currency)} – {format_money(high, currency)}"
+    return text + "+" if open_ended else text
+
+
 @register.simple_tag
 def jsonld(data):
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
@@ -43,11 +62,12 @@ def query_with(context, **changes):
 @register.inclusion_tag("salaries/includes/histogram.html")
 def histogram(panel, unit):
     """The histogram of a statistics panel, as an SVG chart and a table."""
-    return {"bars": charts.histogram_bars(panel.histogram, unit), "panel": panel, "unit": unit}
+    return {"chart": charts.histogram_chart(panel.histogram, unit), "panel": panel, "unit": unit}
 
 
 @register.inclusion_tag("salaries/includes/spread_chart.html")
-def spread_chart(breakdown, unit, label):
-    """Percentiles per group of a breakdown, as an SVG chart on one scale."""
-    rows, height = charts.spread_rows(breakdown.groups)
-    return {"rows": rows, "height": height, "unit": unit, "chart_label": label}
+def spread_chart(groups, unit, label, highest=None, marker=None, marker_label=""):
+    """Percentiles per group as an SVG chart with a value axis; `highest` shares one scale
+    between charts read side by side; `marker` marks a figure (an offer)."""
+    chart = charts.spread_chart(groups, unit, highest=highest, marker=marker)
+    return {"chart": chart, "unit": unit, "chart_label": label, "marker_label": marker_label}

@@ -105,6 +105,7 @@ class Command(BaseCommand):
                         as_of=date.fromisoformat(row["as_of"]),
                         units_per_usd=Decimal(row["units_per_usd"]),
                         source=row["source"],
+                        note=row["note"],
                     )
                 )
             except (ValueError, InvalidOperation) as exc:
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             rates,
             update_conflicts=True,
             unique_fields=["currency", "as_of"],
-            update_fields=["units_per_usd", "source"],
+            update_fields=["units_per_usd", "source", "note"],
         )
 
     def load_ppp_factors(self):
@@ -128,13 +129,14 @@ class Command(BaseCommand):
                     lcu_per_international_dollar=Decimal(row["lcu_per_international_dollar"]),
                     currency_id=row["currency"],
                     source=row["source"],
+                    note=row["note"],
                 )
             )
         PurchasingPowerFactor.objects.bulk_create(
             factors,
             update_conflicts=True,
             unique_fields=["country", "year"],
-            update_fields=["lcu_per_international_dollar", "currency", "source"],
+            update_fields=["lcu_per_international_dollar", "currency", "source", "note"],
         )
 
     def load_published_ranges(self) -> int:
@@ -175,6 +177,7 @@ class Command(BaseCommand):
                     "years_max": int(row["years_max"]) if row["years_max"] else None,
                     "year": int(row["year"]),
                     "label": row["label"],
+                    "open_ended": row["open_ended"] == "yes",
                 },
             )
             fact.normalize(table)
