@@ -47,10 +47,11 @@ PLOT_LEFT = 34
 PLOT_BOTTOM = 170
 
 
-def histogram_chart(bins, unit) -> HistogramChart | None:
-    """Bars for the figures layer's histogram bins, with a pay axis and a people axis."""
-    if not bins:
+def histogram_chart(histogram, unit) -> HistogramChart | None:
+    """Bars for the figures layer's histogram, with a pay axis and a people axis."""
+    if not histogram:
         return None
+    bins = histogram.bins
     plot_width = WIDTH - PLOT_LEFT - 6
     bar_width = plot_width / len(bins)
     tallest = max((b.people.exact for b in bins if b.people.shown), default=0)

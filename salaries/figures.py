@@ -8,9 +8,11 @@ group whatever its sources, so which figures appear never tells whether reports 
 - the median needs MIN_MEDIAN people, the quartiles MIN_QUARTILES, the 10th and 90th
   percentiles and the histogram MIN_DECILES;
 - every statistic is rounded to SIGNIFICANT_FIGURES significant figures;
-- with a pay or company filter, figures leave reports sent to Talab out and rest on survey
-  answers alone, which their source publishes row by row: narrowing a filter step by step
-  then cannot isolate one reporter (the methodology page says so);
+- reports sent to Talab count in a figure only where at least MIN_REPORTS of them fall in it,
+  and only in figures by role, country and level. Every other figure (any other filter, a pay
+  or company filter, breakdowns by year, city or industry, histograms, which are pay bands)
+  rests on survey answers alone. Survey answers are published row by row, so a figure that
+  mixed them with one or two reports would give those reports away by difference;
 - reports sent to Talab are never listed or exported one by one.
 
 Templates print what they are handed; they never count, filter or decide whether a number may
@@ -35,6 +37,7 @@ MIN_COUNT = 5
 MIN_MEDIAN = 5
 MIN_QUARTILES = 10
 MIN_DECILES = 20
+MIN_REPORTS = 5
 SIGNIFICANT_FIGURES = 3
 
 
@@ -63,7 +66,7 @@ def canonical_key(values: dict) -> str:
         if isinstance(value, models.Model):
             value = value.pk
         elif isinstance(value, list | tuple):
-            value = ",".join(sorted(map(str, value)))
+            value = ",".join(sorted(set(map(str, value))))
         elif isinstance(value, Decimal):
             value = format(value.normalize(), "f")
         parts.append(f"{name}={value}")
@@ -73,12 +76,12 @@ def canonical_key(values: dict) -> str:
 @dataclass(frozen=True)
 class Query:
     """Validated filters: the matching observations, the unit figures are shown in, and
-    whether a filter could single a person out (pay or company)."""
+    whether reports may count (only role, country and level are chosen)."""
 
     observations: QuerySet
     unit: DisplayUnit
     key: str
-    narrows_to_people: bool = False
+    pools_reports: bool = True
 
     @classmethod
     def for_group(cls, unit: DisplayUnit, role=None, country: str = "", levels=()):
@@ -94,11 +97,14 @@ class Query:
         return cls(observations, unit, key)
 
     @property
-    def counted(self) -> QuerySet:
-        """The observations the figures rest on: those with pay in the unit, and survey
-        answers alone under a pay or company filter."""
-        observations, _ = statistics.with_pay(self.observations, self.unit.value)
-        return observations.listable() if self.narrows_to_people else observations
+    def with_pay(self) -> QuerySet:
+        """The matching observations that have pay in the unit, reports among them."""
+        return statistics.with_pay(self.observations, self.unit.value)[0]
+
+    @property
+    def survey(self) -> QuerySet:
+        """The matching survey answers: rows their source published one by one."""
+        return self.with_pay.listable()
 
     def remember(self, kind: str, compute):
         return remembered(f"{kind}:{self.unit.code}:{self.key}", compute)
@@ -199,6 +205,12 @@ class HistogramBin:
 
 
 @dataclass
+class Histogram:
+    bins: list[HistogramBin]
+    people: People  # survey answers only
+
+
+@dataclass
 class SourceShare:
     title: str
     licence: str
@@ -210,19 +222,43 @@ class Panel:
     """The figures of a page's statistics panel."""
 
     summary: Summary
-    histogram: list[HistogramBin]
+    histogram: Histogram | None
     sources: list[SourceShare]
     survey_only: bool
 
 
-def _breakdown(query: Query, by, labels=None, keys=None, limit=None, known=None) -> Breakdown:
-    """Rows per value of `by` (among observations where `known` is set, if given). With
-    `keys`, a fixed list, every key gets a row in that order, and any other value after them;
-    otherwise rows with fewer than MIN_COUNT people are folded into `others`."""
-    observations = query.counted
-    if known:
-        observations = observations.filter(**{f"{known}__isnull": False})
-    raw = statistics.breakdown(observations, query.unit.value, by, labels=labels)
+def _resting_on(query: Query) -> tuple[QuerySet, statistics.Distribution]:
+    """The observations a group's figures rest on, and their distribution: reports included
+    only where the query may pool them and at least MIN_REPORTS fall in the group."""
+    if query.pools_reports:
+        distribution = statistics.summarize(query.with_pay, query.unit.value)
+        if not 0 < distribution.reports < MIN_REPORTS:
+            return query.with_pay, distribution
+    return query.survey, statistics.summarize(query.survey, query.unit.value)
+
+
+def _breakdown(
+    query: Query, by, labels=None, keys=None, limit=None, known=None, pools_reports=True
+) -> Breakdown:
+    """Rows per value of `by` (among observations where `known` is set, if given). A row
+    counts reports only where they may be pooled (by level, by country) and at least
+    MIN_REPORTS fall in it. With `keys`, a fixed list, every key gets a row in that order,
+    and any other value after them; otherwise rows with fewer than MIN_COUNT people are
+    folded into `others`."""
+
+    def rows(observations):
+        if known:
+            observations = observations.filter(**{f"{known}__isnull": False})
+        return statistics.breakdown(observations, query.unit.value, by, labels=labels)
+
+    pooled = pools_reports and query.pools_reports
+    raw = rows(query.with_pay if pooled else query.survey)
+    if any(0 < g.distribution.reports < MIN_REPORTS for g in raw):
+        survey = {g.key: g for g in rows(query.survey)}
+        too_few = [g for g in raw if 0 < g.distribution.reports < MIN_REPORTS]
+        raw = [g for g in raw if g not in too_few] + [
+            survey[g.key] for g in too_few if g.key in survey
+        ]
     groups = [Group(g.key, g.label, Summary.of(g.distribution)) for g in raw]
     if keys is not None:
         found = {g.key: g for g in groups}
@@ -237,26 +273,30 @@ def _breakdown(query: Query, by, labels=None, keys=None, limit=None, known=None)
     return Breakdown(shown, People(hidden) if hidden else None)
 
 
-def _histogram(query: Query, distribution: statistics.Distribution) -> list[HistogramBin]:
+def _histogram(query: Query, survey=None) -> Histogram | None:
+    """Pay bands are a pay filter in disguise: the histogram rests on survey answers alone
+    (`survey`: their distribution, when already known)."""
+    distribution = survey or statistics.summarize(query.survey, query.unit.value)
     if distribution.count < MIN_DECILES:
-        return []
-    histogram = statistics.histogram(query.counted, query.unit.value, distribution)
-    return [
+        return None
+    histogram = statistics.histogram(query.survey, query.unit.value, distribution)
+    bins = [
         HistogramBin(b.low, b.high, People(b.count), b.open_low, b.open_high)
         for b in histogram.bins
     ]
+    return Histogram(bins, People(distribution.count))
 
 
 def _panel(query: Query) -> Panel:
-    distribution = statistics.summarize(query.counted, query.unit.value)
+    observations, distribution = _resting_on(query)
     return Panel(
         summary=Summary.of(distribution),
-        histogram=_histogram(query, distribution),
+        histogram=_histogram(query, distribution if not distribution.reports else None),
         sources=[
             SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
-            for s in statistics.sources_of(query.counted)
+            for s in statistics.sources_of(observations)
         ],
-        survey_only=query.narrows_to_people,
+        survey_only=not query.pools_reports,
     )
 
 
@@ -287,14 +327,15 @@ def landing(query: Query, by_country: bool) -> Landing:
         return Landing(
             panel=_panel(query),
             by_level=level_breakdown(query),
-            by_year=_breakdown(query, "year"),
+            by_year=_breakdown(query, "year", pools_reports=False),
             by_city=_breakdown(
                 query,
                 ["city__name", "city__country"],
                 labels=lambda key: f"{key[0]}, {key[1]}",
                 known="city",
+                pools_reports=False,
             ),
-            by_industry=_breakdown(query, "industry__name", known="industry"),
+            by_industry=_breakdown(query, "industry__name", known="industry", pools_reports=False),
             by_country=_breakdown(
                 query, "employee_country", labels=lambda code: names[code], limit=15
             )
@@ -343,19 +384,18 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
 
 def list_page(query: Query) -> tuple[Panel, int]:
     """The list page's panel, and how many survey answers its pages walk through."""
-    return query.remember("list", lambda: (_panel(query), query.counted.listable().count()))
+    return query.remember("list", lambda: (_panel(query), query.survey.count()))
 
 
 def listing(query: Query, ordering) -> QuerySet:
     """The rows a visitor may see one by one: survey answers, with their pay in the unit."""
-    observations = query.counted.listable()
-    return observations.for_listing().annotate(pay=query.unit.value).order_by(*ordering)
+    return query.survey.for_listing().annotate(pay=query.unit.value).order_by(*ordering)
 
 
 def export(query: Query, ordering) -> QuerySet | None:
     """Survey answers for the CSV export, exact as their source published them; None when
     fewer than MIN_COUNT match, so that an export never describes a handful of people."""
-    rows = query.counted.listable()
+    rows = query.survey
     if rows.count() < MIN_COUNT:
         return None
     return rows.annotate(pay=query.unit.value).order_by(*ordering)
@@ -471,6 +511,47 @@ def home() -> dict:
             "range_count": PublishedRange.objects.count(),
         },
     )
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The options a filter form offers: only roles, countries, cities, industries and
+    companies that some figure rests on, each with how many people (at least MIN_COUNT), or
+    "published estimates" for roles and countries known only from published ranges."""
+
+    def compute():
+        names = dict(countries)
+        roles = statistics.counts_by(["role__slug"], MIN_COUNT)
+        role_names = dict(Role.objects.values_list("slug", "name"))
+        ranged_roles = set(PublishedRange.objects.values_list("role__slug", flat=True))
+        by_country = statistics.counts_by(["employee_country"], MIN_COUNT)
+        ranged_countries = set(
+            PublishedRange.objects.exclude(country="").values_list("country", flat=True)
+        )
+
+        def labelled(counts, ranged, name_of):
+            keys = sorted(set(counts) | ranged, key=lambda key: name_of[key].lower())
+            return [
+                (key, f"{name_of[key]} ({counts[key]:,})" if key in counts
+                 else f"{name_of[key]} (published estimates)")
+                for key in keys
+            ]  # fmt: skip
+
+        def plain(fields):
+            counts = statistics.counts_by(fields, MIN_COUNT)
+            return sorted(
+                ((key[0], f"{', '.join(map(str, key[1:]))} ({n:,})") for key, n in counts.items()),
+                key=lambda choice: choice[1].lower(),
+            )
+
+        return {
+            "role": labelled(roles, ranged_roles, role_names),
+            "country": labelled(by_country, ranged_countries, names),
+            "city": plain(["city", "city__name", "city__country"]),
+            "industry": plain(["industry__slug", "industry__name"]),
+            "company": plain(["company__slug", "company__name"]),
+        }
+
+    return remembered("filter-choices", compute)
 
 
 def roles_with_figures():

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
+from salaries import figures
 from salaries.figures import Query, canonical_key
 from salaries.models import (
     City,
@@ -47,10 +48,26 @@ class SalaryFilterForm(forms.Form):
 
     DISPLAY_FIELDS = ("display", "sort", "per_page")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only what has data (a choice that returns nothing is a dead end), with counts;
+        # any value is still accepted, so a shared link to a rarer choice keeps working.
+        for name, choices in figures.filter_choices().items():
+            field = self.fields[name]
+            chosen = self.data.get(name) if self.is_bound else None
+            if chosen and chosen not in {str(key) for key, _ in choices}:
+                choices = [(chosen, chosen), *choices]
+            field.widget.choices = [("", field.empty_label), *choices]
+
     def filter_fields(self, fixed=()):
-        """The bound filter fields, less those a landing page fixes in its URL."""
+        """The bound filter fields, less those a landing page fixes in its URL and those with
+        nothing to choose."""
         skip = {*self.DISPLAY_FIELDS, *fixed}
-        return [field for field in self if field.name not in skip]
+        return [
+            field
+            for field in self
+            if field.name not in skip and len(getattr(field.field.widget, "choices", "xx")) > 1
+        ]
 
     def display_fields(self):
         return [self[name] for name in self.DISPLAY_FIELDS]
@@ -195,18 +212,23 @@ class SalaryFilter(django_filters.FilterSet):
             self._unit = display_unit(choice, self.country_code)
         return self._unit
 
-    # Filters that could single one person out: figures under them leave reports out.
-    NARROWING = ("pay_min", "pay_max", "company")
+    # Reports sent to Talab count only in figures by role, country and level (salaries.figures).
+    POOLING = ("role", "country", "level")
 
     def figure_query(self) -> Query:
         """The validated filters, as the figures layer takes them."""
         data = self.form.cleaned_data
-        filters = {name: data.get(name) for name in self.filters}
+        # pay_basis narrows published ranges only: no figure depends on it.
+        filters = {name: data.get(name) for name in self.filters if name != "pay_basis"}
         return Query(
             observations=self.qs,
             unit=self.unit,
             key=canonical_key(filters),
-            narrows_to_people=any(data.get(name) not in (None, "") for name in self.NARROWING),
+            pools_reports=all(
+                value in (None, "", [])
+                for name, value in filters.items()
+                if name not in self.POOLING
+            ),
         )
 
     @property

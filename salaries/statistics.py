@@ -21,10 +21,11 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    Q,
     Value,
 )
 
-from salaries.models import Role, SalaryObservation, conversion_table
+from salaries.models import Role, SalaryObservation, SourceKind, conversion_table
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 # The summary also reads the 1st and 99th percentiles, for the histogram's bounds.
@@ -48,7 +49,8 @@ class Percentiles(Aggregate):
 
 @dataclass(frozen=True)
 class Distribution:
-    """A group's exact count, percentiles and year span (the percentiles None when empty)."""
+    """A group's exact count (and how many of it are user reports), percentiles and year span
+    (the percentiles None when empty)."""
 
     count: int
     p10: float | None = None
@@ -60,17 +62,25 @@ class Distribution:
     year_max: int | None = None
     p1: float | None = None
     p99: float | None = None
+    reports: int = 0
 
 
-def _distribution(count, percentiles, year_min=None, year_max=None) -> Distribution:
+def _distribution(row) -> Distribution:
+    count, percentiles, reports = row["count"], row["percentiles"], row["reports"]
+    years = row.get("year_min"), row.get("year_max")
     if not count or not percentiles:
-        return Distribution(count, year_min=year_min, year_max=year_max)
+        return Distribution(count, year_min=years[0], year_max=years[1], reports=reports)
     if len(percentiles) == len(SUMMARY_FRACTIONS):
         p1, *percentiles, p99 = percentiles
     else:
         p1 = p99 = None
     p10, p25, median, p75, p90 = percentiles
-    return Distribution(count, p10, p25, median, p75, p90, year_min, year_max, p1, p99)
+    return Distribution(count, p10, p25, median, p75, p90, *years, p1, p99, reports)
+
+
+# How many of the counted observations are reports sent by users (salaries.figures decides
+# whether a figure may rest on them).
+REPORTS = Count("id", filter=Q(source__kind=SourceKind.USER_REPORT))
 
 
 def with_pay(observations, value):
@@ -84,11 +94,12 @@ def summarize(observations, value) -> Distribution:
     observations, value = with_pay(observations, value)
     row = observations.aggregate(
         count=Count("id"),
+        reports=REPORTS,
         percentiles=Percentiles(value, SUMMARY_FRACTIONS),
         year_min=Min("year"),
         year_max=Max("year"),
     )
-    return _distribution(row["count"], row["percentiles"], row["year_min"], row["year_max"])
+    return _distribution(row)
 
 
 @dataclass
@@ -104,14 +115,14 @@ def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
     observations, value = with_pay(observations, value)
     rows = (
         observations.values(*fields)
-        .annotate(count=Count("id"), percentiles=Percentiles(value))
+        .annotate(count=Count("id"), reports=REPORTS, percentiles=Percentiles(value))
         .order_by()
     )
     groups = []
     for row in rows:
         key = row[by] if isinstance(by, str) else tuple(row[f] for f in fields)
         label = labels(key) if labels else str(key)
-        groups.append(Group(key, label, _distribution(row["count"], row["percentiles"])))
+        groups.append(Group(key, label, _distribution(row)))
     if order is not None:
         position = {value: index for index, value in enumerate(order)}
         groups.sort(key=lambda g: position.get(g.key, len(position)))
@@ -209,6 +220,18 @@ def roles_with_most_observations(minimum: int, limit: int):
         .filter(reports__gte=minimum)
         .order_by("-reports")[:limit]
     )
+
+
+def counts_by(fields: list[str], minimum: int):
+    """{value (or tuple of values) of `fields`: observations} for values with at least
+    `minimum` observations, in one GROUP BY."""
+    rows = (
+        SalaryObservation.objects.values_list(*fields)
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+        .order_by()
+    )
+    return {(row[0] if len(fields) == 1 else tuple(row[:-1])): row[-1] for row in rows}
 
 
 def groups_with_observations(fields: list[str], minimum: int):

@@ -16,7 +16,7 @@ from careers.models import Guide
 from salaries.figures import round_significant
 from salaries.models import Level, SalaryObservation, SalaryReport
 from salaries.money import format_money
-from tests.factories import RoleFactory, SalaryObservationFactory
+from tests.factories import RoleFactory, SalaryObservationFactory, SourceFactory
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -108,9 +108,9 @@ def test_a_pay_filter_one_cent_either_side_of_a_report_changes_nothing(
         assert first.status_code == second.status_code == 200, url
         assert without(body(first), below) == without(body(second), above), url
         assert not re.search(r"Sources:[^<]*Talab users", body(first)), url
-    # Without the pay filter the report counts: the filter is what leaves it out.
+    # A lone report among survey answers counts nowhere, with or without a pay filter.
     page = body(client.get("/salaries/", query))
-    assert 'data-testid="count">41<' in page
+    assert 'data-testid="count">40<' in page
 
 
 def test_the_export_cannot_be_differenced_against_pay_filtered_figures(client, moderator):
@@ -205,8 +205,8 @@ def test_a_group_of_five_to_nine_shows_only_its_count_and_rounded_median(
     )
     assert shown_median in pages["compare"]
     assert (
-        f'Nepal</td> <td class="num" data-label="People">{how_many}</td> <td class="num" data-label="25th pct.">–</td>'
-        in re.sub(r"\s+", " ", pages["compare"])
+        f'Nepal</td> <td class="num" data-label="People">{how_many}</td> '
+        '<td class="num" data-label="25th pct.">–</td>' in re.sub(r"\s+", " ", pages["compare"])
     )
     assert "Fewer than 5 survey answers match" in pages["export"]  # reports are never exported
     assert "/salaries/data-scientist/np/" in pages["sitemap"]
@@ -235,4 +235,90 @@ def test_the_methodology_page_states_the_rules(client):
     assert '"fewer than 5"' in page
     assert "The median needs at least 5 people; the 25th and 75th percentiles at least 10" in page
     assert "rounded to 3 significant digits" in page
-    assert "leave out reports sent to Talab and rest on survey answers alone" in page
+    assert "leave reports sent to Talab out and rest on survey answers alone" in page
+    assert "only when at least 5 reports fall in the same group" in page
+
+
+# 3. One report among published survey answers ------------------------------------------------
+
+
+def survey_rows(count, country="PT", level=Level.MID, start=30_000, step=1_000):
+    role = RoleFactory(name="Data Scientist")
+    survey = SourceFactory(key="survey", title="A survey")
+    for i in range(count):
+        usd = Decimal(start + step * i)
+        SalaryObservationFactory(
+            role=role, source=survey, employee_country=country, level=level, usd_yearly=usd,
+            amount=usd, years_experience=3, remote_ratio=0,
+        )  # fmt: skip
+
+
+def count_on(page: str) -> str:
+    return re.search(r'data-testid="count">([^<]+)<', page).group(1)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"level": "mid"}, {"year_min": "2020"}, {"remote": "0"}, {"experience_max": "60"}],
+)
+def test_one_report_among_survey_answers_counts_nowhere(client, moderator, filters):
+    """The survey answers are exported row by row, so a figure over them and one report
+    would give the report away by difference (the median of 43 is the report itself)."""
+    survey_rows(42)
+    (report,) = approve(moderator, [6_500_000], country="PT")
+    query = {"role": DS, "country": "PT", "display": "usd", **filters}
+    page = body(client.get("/salaries/", query))
+    exported = body(client.get("/salaries/export.csv", query)).strip().splitlines()[1:]
+    assert count_on(page) == str(len(exported))  # the figures rest on exactly the export
+    assert not re.search(r"Sources:[^<]*Talab users", page)
+    assert f"${round_significant(report.usd_yearly):,.0f}" not in page
+
+
+def test_five_reports_in_a_group_count_and_say_so(client, moderator):
+    survey_rows(20)
+    approve(moderator, SUBMITTED[:5], country="PT")
+    page = body(client.get("/salaries/", {"role": DS, "country": "PT", "display": "usd"}))
+    assert count_on(page) == "25"
+    assert "Reports from Talab users: 5." in page
+
+
+def test_a_level_with_few_reports_rests_on_survey_answers_even_when_its_country_pools_them(
+    client, moderator
+):
+    survey_rows(12, level=Level.SENIOR)
+    approve(moderator, SUBMITTED[:5], level=Level.MID, country="PT")
+    approve(moderator, SUBMITTED[5:6], level=Level.SENIOR, country="PT")
+    landing = re.sub(r"\s+", " ", body(client.get(f"/salaries/{DS}/pt/", {"display": "usd"})))
+    assert 'data-testid="count">18<' in landing  # 12 survey answers and 6 reports
+    assert '<td class="row-label">Mid</td> <td class="num" data-label="People">5</td>' in landing
+    # The senior row holds one report: it shows the 12 survey answers alone.
+    assert '<td class="row-label">Senior</td> <td class="num" data-label="People">12</td>' in (
+        landing
+    )
+
+
+def test_filters_other_than_role_country_and_level_leave_reports_out(client, moderator):
+    approve(moderator, SUBMITTED[:6], country="NP")
+    whole = body(client.get("/salaries/", {"role": DS, "country": "NP"}))
+    assert count_on(whole) == "6"
+    for narrowing in ({"experience_max": "22"}, {"year_min": "2024"}, {"remote": "0"}):
+        page = body(client.get("/salaries/", {"role": DS, "country": "NP", **narrowing}))
+        assert count_on(page) == "fewer than 5", narrowing
+        assert "Median" not in page
+
+
+def test_the_histogram_counts_survey_answers_only(client, moderator):
+    survey_rows(20)
+    approve(moderator, SUBMITTED[:5], country="PT")
+    page = body(client.get("/salaries/", {"role": DS, "country": "PT", "display": "usd"}))
+    assert count_on(page) == "25"
+    assert "20 survey answers in all" in page  # the 5 reports are not in the pay bands
+
+
+def test_repeated_and_inert_parameters_share_the_remembered_figures(
+    client, django_assert_max_num_queries
+):
+    survey_rows(6)
+    client.get("/salaries/", {"role": DS, "level": "mid"})
+    with django_assert_max_num_queries(12):  # no aggregate query: the same remembered figures
+        client.get("/salaries/", {"role": DS, "level": ["mid", "mid"], "pay_basis": "base"})
