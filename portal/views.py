@@ -6,11 +6,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from salaries import figures
+from salaries.forms import FindForm, OfferForm
 
 
 @require_safe
 def home(request):
-    return render(request, "home.html", figures.home())
+    choices = figures.filter_choices()
+    context = {
+        **figures.home(),
+        "find_form": FindForm(),
+        "offer_form": OfferForm(),
+        "roles": choices["role"],
+        "countries": choices["country"],
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -513,42 +513,58 @@ def home() -> dict:
     )
 
 
-def filter_choices() -> dict[str, list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class Choice:
+    """An option of a filter: its value, its name, and how much lies behind it."""
+
+    key: object
+    name: str
+    note: str  # "1,234 people" or "published estimates"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.note})"
+
+
+def filter_choices() -> dict[str, list[Choice]]:
     """The options a filter form offers: only roles, countries, cities, industries and
     companies that some figure rests on, each with how many people (at least MIN_COUNT), or
     "published estimates" for roles and countries known only from published ranges."""
 
     def compute():
         names = dict(countries)
-        roles = statistics.counts_by(["role__slug"], MIN_COUNT)
         role_names = dict(Role.objects.values_list("slug", "name"))
-        ranged_roles = set(PublishedRange.objects.values_list("role__slug", flat=True))
-        by_country = statistics.counts_by(["employee_country"], MIN_COUNT)
-        ranged_countries = set(
-            PublishedRange.objects.exclude(country="").values_list("country", flat=True)
-        )
 
-        def labelled(counts, ranged, name_of):
-            keys = sorted(set(counts) | ranged, key=lambda key: name_of[key].lower())
+        def with_ranges(counts, ranged, name_of):
+            keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
-                (key, f"{name_of[key]} ({counts[key]:,})" if key in counts
-                 else f"{name_of[key]} (published estimates)")
+                Choice(key, name_of[key],
+                       f"{counts[key]:,} people" if key in counts else "published estimates")
                 for key in keys
             ]  # fmt: skip
 
-        def plain(fields):
+        def counted(fields):
             counts = statistics.counts_by(fields, MIN_COUNT)
-            return sorted(
-                ((key[0], f"{', '.join(map(str, key[1:]))} ({n:,})") for key, n in counts.items()),
-                key=lambda choice: choice[1].lower(),
-            )
+            choices = [
+                Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people")
+                for key, n in counts.items()
+            ]
+            return sorted(choices, key=lambda choice: choice.name.lower())
 
         return {
-            "role": labelled(roles, ranged_roles, role_names),
-            "country": labelled(by_country, ranged_countries, names),
-            "city": plain(["city", "city__name", "city__country"]),
-            "industry": plain(["industry__slug", "industry__name"]),
-            "company": plain(["company__slug", "company__name"]),
+            "role": with_ranges(
+                statistics.counts_by(["role__slug"], MIN_COUNT),
+                PublishedRange.objects.values_list("role__slug", flat=True),
+                role_names,
+            ),
+            "country": with_ranges(
+                statistics.counts_by(["employee_country"], MIN_COUNT),
+                PublishedRange.objects.exclude(country="").values_list("country", flat=True),
+                names,
+            ),
+            "city": counted(["city", "city__name", "city__country"]),
+            "industry": counted(["industry__slug", "industry__name"]),
+            "company": counted(["company__slug", "company__name"]),
         }
 
     return remembered("filter-choices", compute)

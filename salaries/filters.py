@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django_countries import countries
 
-from salaries import figures
 from salaries.figures import Query, canonical_key
+from salaries.forms import offer_choices_with_data
 from salaries.models import (
     City,
     Company,
@@ -50,14 +50,7 @@ class SalaryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only what has data (a choice that returns nothing is a dead end), with counts;
-        # any value is still accepted, so a shared link to a rarer choice keeps working.
-        for name, choices in figures.filter_choices().items():
-            field = self.fields[name]
-            chosen = self.data.get(name) if self.is_bound else None
-            if chosen and chosen not in {str(key) for key, _ in choices}:
-                choices = [(chosen, chosen), *choices]
-            field.widget.choices = [("", field.empty_label), *choices]
+        offer_choices_with_data(self, ["role", "country", "city", "industry", "company"])
 
     def filter_fields(self, fixed=()):
         """The bound filter fields, less those a landing page fixes in its URL and those with

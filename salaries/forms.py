@@ -3,9 +3,10 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django_countries import countries
 
-from salaries import statistics
+from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
 from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
 from salaries.money import local_currency
@@ -14,13 +15,28 @@ from salaries.widgets import PlainSelect, RepeatedSelect
 MAX_COMPARED = 6
 
 
+def offer_choices_with_data(form, names):
+    """Offer only roles, countries (and so on) that have data, with counts: a choice that
+    returns nothing is a dead end. Any value is still accepted, so a shared link to a rarer
+    choice keeps working, and shows what it chose."""
+    choices = figures.filter_choices()
+    for name in names:
+        field = form.fields[name]
+        options = [(choice.key, choice.label) for choice in choices[name]]
+        chosen = form.data.get(name) if form.is_bound else None
+        if chosen and chosen not in {str(key) for key, _ in options}:
+            options = [(chosen, chosen), *options]
+        empty = getattr(field, "empty_label", None) or field.widget.choices[0][1]
+        field.widget.choices = [("", empty), *options]
+
+
 class CompareForm(forms.Form):
     role = forms.ModelChoiceField(
         queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect
     )
     countries = forms.MultipleChoiceField(
         choices=countries,
-        widget=RepeatedSelect(slots=MAX_COMPARED),
+        widget=RepeatedSelect(slots=MAX_COMPARED, item="Country"),
         help_text=f"Two to {MAX_COMPARED} countries.",
     )
     levels = forms.MultipleChoiceField(
@@ -46,7 +62,11 @@ class OfferForm(forms.Form):
     """An offer to check against the market: a GET form, so a result is a link to share."""
 
     role = forms.ModelChoiceField(
-        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect, label="Role"
+        queryset=Role.objects.all(),
+        to_field_name="slug",
+        widget=PlainSelect,
+        label="Role",
+        empty_label="Choose a role",
     )
     country = forms.ChoiceField(
         choices=[("", "Choose a country"), *countries], widget=PlainSelect, label="Country"
@@ -63,7 +83,16 @@ class OfferForm(forms.Form):
         widget=PlainSelect,
         empty_label="The country's currency",
     )
-    period = forms.ChoiceField(choices=Period.choices, initial=Period.YEAR, label="Per")
+    period = forms.ChoiceField(
+        choices=Period.choices, initial=Period.YEAR, required=False, label="Per"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_choices_with_data(self, ["role", "country"])
+
+    def clean_period(self):
+        return self.cleaned_data["period"] or Period.YEAR
 
     @classmethod
     def from_query(cls, query) -> "OfferForm":
@@ -99,6 +128,32 @@ class OfferForm(forms.Form):
             data["amount"], data["period"], data["currency"].code, data["country"],
             date.today().year,
         )  # fmt: skip
+
+
+class FindForm(forms.Form):
+    """The home page's "role in country" box: names typed or picked from a list."""
+
+    role = forms.CharField(max_length=120, label="Role")
+    country = forms.CharField(max_length=80, required=False, label="Country (optional)")
+
+    def clean_role(self):
+        name = self.cleaned_data["role"].strip()
+        role = (
+            Role.objects.filter(Q(name__iexact=name) | Q(slug=name.lower())).first()
+            or Role.objects.filter(aliases__name__iexact=name).first()
+        )
+        if not role:
+            raise forms.ValidationError(f"We have no role called “{name}”. Pick one from the list.")
+        return role
+
+    def clean_country(self):
+        name = self.cleaned_data["country"].strip()
+        if not name:
+            return ""
+        code = countries.by_name(name) or (name.upper() if name.upper() in countries else "")
+        if not code:
+            raise forms.ValidationError(f"We do not know a country called “{name}”.")
+        return code
 
 
 class SalaryReportForm(forms.ModelForm):

@@ -7,6 +7,7 @@ app_name = "salaries"
 urlpatterns = [
     path("salaries/", views.salary_list, name="list"),
     path("salaries/export.csv", views.export_csv, name="export"),
+    path("salaries/find/", views.find, name="find"),
     path("salaries/submit/", views.submit_report, name="submit"),
     path("salaries/submit/thanks/", views.submit_thanks, name="submit_thanks"),
     path("salaries/<slug:role_slug>/", views.role_landing, name="role"),

@@ -10,7 +10,7 @@ from django_ratelimit.core import get_usage
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
-from salaries.forms import CompareForm, OfferForm, SalaryReportForm
+from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm
 from salaries.models import (
     Level,
     PublishedPayGap,
@@ -43,11 +43,15 @@ def salary_list(request):
     if filterset.is_valid():
         query = filterset.figure_query()
         panel, listed = figures.list_page(query)
-        context.update(unit=query.unit, panel=panel, published_ranges=published_ranges(filterset))
+        context.update(unit=query.unit, panel=panel)
+        if filterset.form.cleaned_data.get("role") or filterset.country_code:
+            context["published_ranges"] = published_ranges(filterset)
         if panel.summary.people.shown:
             rows = figures.listing(query, filterset.ordering)
             paginator = CountedPaginator(rows, filterset.per_page, listed)
-            context["page"] = paginator.get_page(request.GET.get("page"))
+            page = paginator.get_page(request.GET.get("page"))
+            context["page"] = page
+            context["page_numbers"] = paginator.get_elided_page_range(page.number, on_each_side=2)
     return render(request, "salaries/list.html", context)
 
 
@@ -117,6 +121,20 @@ def compare(request):
             ),
         )
     return render(request, "salaries/compare.html", context)
+
+
+@require_safe
+def find(request):
+    """Where the home page's "role in country" box leads: straight to the landing page."""
+    form = FindForm(request.GET)
+    if form.is_valid():
+        role, country = form.cleaned_data["role"], form.cleaned_data["country"]
+        if country:
+            return redirect("salaries:role_country", role.slug, country.lower())
+        return redirect("salaries:role", role.slug)
+    choices = figures.filter_choices()
+    context = {"form": form, "roles": choices["role"], "countries": choices["country"]}
+    return render(request, "salaries/find.html", context, status=400)
 
 
 @require_safe

@@ -26,9 +26,9 @@ class RepeatedSelect(forms.SelectMultiple):
     """Several one-choice selects under one name (`countries=NP&countries=IN`): easier than a
     249-row multi-select, and the URL stays the same."""
 
-    def __init__(self, slots: int, empty_label: str = "—", attrs=None, choices=()):
+    def __init__(self, slots: int, item: str, empty_label: str = "—", attrs=None, choices=()):
         super().__init__(attrs, choices)
-        self.slots, self.empty_label = slots, empty_label
+        self.slots, self.item, self.empty_label = slots, item, empty_label
 
     def render(self, name, value, attrs=None, renderer=None):
         values = [str(v) for v in (value or []) if v][: self.slots]
@@ -38,7 +38,14 @@ class RepeatedSelect(forms.SelectMultiple):
             "",
             '<span class="repeated-select">{}</span>',
             (
-                (select.render(name, chosen, {"id": f"{base_id}_{slot}"}),)
+                # Each select needs a name of its own for screen readers: "Country 2".
+                (
+                    select.render(
+                        name,
+                        chosen,
+                        {"id": f"{base_id}_{slot}", "aria-label": f"{self.item} {slot + 1}"},
+                    ),
+                )
                 for slot, chosen in enumerate(values + [""] * (self.slots - len(values)))
             ),
         )

@@ -146,7 +146,7 @@ class Role(SluggedModel):
     slug = models.SlugField(max_length=130, unique=True)
     family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
 
-    reserved_slugs = ("submit",)  # /salaries/submit/ is the report form
+    reserved_slugs = ("submit", "find")  # /salaries/submit/ and /salaries/find/ are forms
 
     class Meta:
         ordering = ["name"]
