@@ -15,7 +15,7 @@ def home(request):
     context = {
         **figures.home(),
         "find_form": FindForm(),
-        "offer_form": OfferForm(),
+        "offer_form": OfferForm(auto_id="offer-%s"),  # beside the find form: ids of its own
         "roles": choices["role"],
         "countries": choices["country"],
     }

@@ -208,3 +208,57 @@ def test_level_filter_changes_figures_and_url(page):
     assert "level=senior" in page.url
     assert median.inner_text().startswith("Int$"), median.inner_text()
     assert amount(count.inner_text()) == ROWS_PER_LEVEL
+
+
+@pytest.fixture
+def phone(live_server_url):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(
+                base_url=live_server_url, viewport={"width": 390, "height": 844}
+            )
+            context.set_default_timeout(10_000)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+PHONE_PAGES = [
+    LANDING,
+    "/salaries/machine-learning-engineer/us/",
+    "/salaries/?role=machine-learning-engineer&country=NP",
+    "/compare/?role=machine-learning-engineer&countries=NP&countries=IN&countries=US",
+    "/offer/?role=machine-learning-engineer&country=NP&amount=150000&period=month",
+]
+
+
+@pytest.mark.parametrize("url", PHONE_PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(phone, url):
+    phone.goto(url)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{url} is {width} px wide"
+    # Chart text stays readable: at least 11 px once the drawing is scaled to the phone.
+    smallest = phone.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('svg text')].map(
+            t => t.getBoundingClientRect().height), 99)"""
+    )
+    assert smallest >= 11, f"{url}: chart text {smallest:.1f} px tall"
+
+
+def test_a_visitor_checks_an_offer_from_the_home_page(phone):
+    phone.goto("/")
+    form = phone.get_by_role("form", name="Check an offer")
+    form.get_by_label("Role").select_option("machine-learning-engineer")
+    form.get_by_label("Country").select_option("NP")
+    form.get_by_label("Offered pay, before tax").fill("150000")
+    form.get_by_label("Per").select_option("month")
+    form.get_by_role("button", name="Check the offer").click()
+    phone.wait_for_url(re.compile(r"/offer/\?"))
+    position = phone.get_by_test_id("offer-position")
+    sync_api.expect(position).to_contain_text(re.compile(r"about the \d+(st|nd|rd|th) percentile"))
+    sync_api.expect(
+        phone.get_by_role("heading", name=re.compile("An offer of NPR 18 lakh"))
+    ).to_be_visible()
