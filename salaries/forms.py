@@ -32,7 +32,10 @@ def offer_choices_with_data(form, names):
 
 class CompareForm(forms.Form):
     role = forms.ModelChoiceField(
-        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect
+        queryset=Role.objects.all(),
+        to_field_name="slug",
+        widget=PlainSelect,
+        empty_label="Choose a role",
     )
     countries = forms.MultipleChoiceField(
         choices=countries,
@@ -46,6 +49,10 @@ class CompareForm(forms.Form):
         help_text="Optional: split each country by level.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_choices_with_data(self, ["role"])
+
     def clean_countries(self):
         codes = list(dict.fromkeys(self.cleaned_data["countries"]))  # keep order, drop repeats
         if not 2 <= len(codes) <= MAX_COMPARED:
@@ -56,6 +63,21 @@ class CompareForm(forms.Form):
 def convertible_currencies():
     """Currencies we hold exchange rates for: the only ones a figure can be compared in."""
     return Currency.objects.filter(rates__isnull=False).distinct()
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people write it: 1,50,000 or 150 000 read as 150000. A text box rather than
+    a number box, so that what was typed is kept and shown back whatever it is."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max/step: those belong to a number box
 
 
 class OfferForm(forms.Form):
@@ -74,7 +96,7 @@ class OfferForm(forms.Form):
     level = forms.ChoiceField(
         choices=[("", "Any level"), *Level.choices], required=False, label="Level (optional)"
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label="Offered pay, before tax", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
     currency = forms.ModelChoiceField(

