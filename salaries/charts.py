@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 WIDTH = 400
-LABEL_WIDTH = 96
+LABEL_WIDTH = 112
 
 
 def _scale(max_value: float, width: float):
@@ -113,6 +113,14 @@ class SpreadChart:
         return self.height + 4
 
     @property
+    def plot_left(self) -> float:
+        return LABEL_WIDTH
+
+    @property
+    def plot_right(self) -> float:
+        return WIDTH - 20
+
+    @property
     def total_height(self) -> float:
         return self.height + 30
 
@@ -148,7 +156,7 @@ def spread_chart(groups, unit, highest=None, marker=None, row_height=32) -> Spre
     read side by side), with a value axis and, optionally, a marked figure."""
     shown = [g for g in groups if g.summary.has_median]
     highest = max(highest or highest_shown(g.summary for g in shown), marker or 0)
-    plot_width = WIDTH - LABEL_WIDTH - 20
+    plot_width = WIDTH - 20 - LABEL_WIDTH
     scale = _scale(highest, plot_width)
 
     def x(value):

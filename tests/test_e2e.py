@@ -243,7 +243,8 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, url):
     # Chart text stays readable: at least 11 px once the drawing is scaled to the phone.
     smallest = phone.evaluate(
         """() => Math.min(...[...document.querySelectorAll('svg text')].map(
-            t => t.getBoundingClientRect().height), 99)"""
+            t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a
+        ), 99)"""
     )
     assert smallest >= 11, f"{url}: chart text {smallest:.1f} px tall"
 
