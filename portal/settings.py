@@ -98,7 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_countries",
-    "django_ratelimit",
+    "portal",
     "salaries",
     "careers",
 ]
@@ -170,12 +170,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# django-ratelimit counts in the default cache. It flags the database cache because its
-# increment is not atomic: a burst of parallel requests can exceed a limit by a few, which is
-# acceptable for limits of a few reports an hour. With REDIS_URL the count is exact.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a proxy every request comes from the proxy's address: name the header that carries
-# the client's (e.g. HTTP_X_REAL_IP) so that the limit applies per visitor.
+# the client's (e.g. HTTP_X_REAL_IP) so that limits apply per visitor (portal.models.Counter).
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 LOGGING = {

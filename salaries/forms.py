@@ -1,4 +1,5 @@
 import contextlib
+import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django_countries import countries
 
+from portal.models import digest
 from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
 from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
@@ -66,14 +68,19 @@ def convertible_currencies():
 
 
 class AmountField(forms.DecimalField):
-    """An amount as people write it: 1,50,000 or 150 000 read as 150000. A text box rather than
-    a number box, so that what was typed is kept and shown back whatever it is."""
+    """An amount as people write it: 1,50,000 or 150 000 read as 150000, digits of any script
+    (१५०००, ١٥٠٠٠) as the same number. A text box rather than a number box, so that what was
+    typed is kept and shown back whatever it is."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+            value = "".join(
+                str(unicodedata.decimal(char)) if char.isdecimal() else char
+                for char in value
+                if char not in ", \u00a0_"
+            )
         return super().to_python(value)
 
     def widget_attrs(self, widget):
@@ -178,12 +185,30 @@ class FindForm(forms.Form):
         return code
 
 
+# Pay in US dollars a year that no report can be: below, a typo in the period or currency;
+# above, a number nobody earns as a salary.
+MIN_USD_YEARLY = Decimal(300)
+MAX_USD_YEARLY = Decimal(5_000_000)
+
+
+def role_named(title: str):
+    """Our role with this title (or slug, or alias), ignoring case; None when we have none."""
+    return (
+        Role.objects.filter(Q(name__iexact=title) | Q(slug=title.lower())).first()
+        or Role.objects.filter(aliases__name__iexact=title).first()
+    )
+
+
 class SalaryReportForm(forms.ModelForm):
     """What a visitor fills in to report their pay. Everything is checked here and by the
     database constraints; nothing is shown publicly until a moderator approves it."""
 
-    role = forms.ModelChoiceField(
-        queryset=Role.objects.all(), to_field_name="slug", widget=PlainSelect, label="Job title"
+    role = forms.CharField(
+        label="Job title",
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "role-names", "autocomplete": "off"}),
+        help_text="Pick your title from the list as you type; if it is not there, type it and "
+        "a moderator will file it under the closest role.",
     )
     remote_ratio = forms.TypedChoiceField(
         choices=[("", "Prefer not to say"), (0, "On-site"), (50, "Hybrid"), (100, "Fully remote")],
@@ -192,43 +217,68 @@ class SalaryReportForm(forms.ModelForm):
         required=False,
         label="Remote work",
     )
+    amount = AmountField(label="Gross pay", max_digits=14, decimal_places=2)
+    bonus = AmountField(label="Yearly bonus", max_digits=14, decimal_places=2, required=False)
+    equity = AmountField(label="Yearly equity", max_digits=14, decimal_places=2, required=False)
+    consent = forms.BooleanField(
+        label="I agree: my report is checked by a moderator and, once approved, counts in "
+        "figures for groups of people; it is never shown on its own. I can withdraw it with "
+        "my private link.",
+        error_messages={"required": "Please tick the box to agree, or your report cannot be sent."},
+    )
+    # A field people never see and bots fill in (see the form's CSS).
+    website = forms.CharField(required=False, label="Leave this empty")
 
     class Meta:
         model = SalaryReport
         fields = [
-            "role", "country", "city", "level", "years_experience", "employment_type",
+            "country", "city", "level", "years_experience", "employment_type",
             "industry", "company", "company_size", "remote_ratio", "year", "period",
             "currency", "amount", "bonus", "equity",
         ]  # fmt: skip
-        labels = {
-            "amount": "Gross pay",
-            "country": "Country you work in",
-            "bonus": "Yearly bonus (optional)",
-            "equity": "Yearly equity (optional)",
-        }
+        labels = {"country": "Country you work in"}
         help_texts = {
-            "amount": "Before tax, for the period you chose below or above.",
-            "company": "Optional. Shown only as part of totals, never beside your figures.",
+            "amount": "Before tax, for the period you choose.",
+            "company": "Shown only as part of totals, never beside your figures.",
+            "currency": "Follows the country; change it if you are paid in another currency.",
         }
         widgets = {"country": PlainSelect, "currency": PlainSelect}
+
+    # The order the form asks in: who, where, what kind of work, then the pay.
+    field_order = ["role", *Meta.fields[:12], "currency", "amount", "period", "bonus", "equity"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only currencies we can convert, so the report can be compared once approved.
         self.fields["currency"].queryset = convertible_currencies()
+        self.fields["currency"].required = False
         self.fields["year"].initial = date.today().year
+        for name, prompt in [
+            ("country", "Choose your country"), ("level", "Choose your level"),
+            ("employment_type", "Choose one"), ("industry", "Any or not listed"),
+            ("company_size", "Prefer not to say"), ("period", "Choose a period"),
+            ("currency", "The country's currency"),
+        ]:  # fmt: skip
+            field = self.fields[name]
+            field.widget.choices = [("", prompt), *list(field.widget.choices)[1:]]
 
     @classmethod
     def from_link(cls, query) -> "SalaryReportForm":
-        """A blank form, with role and country filled in from a landing page's link."""
+        """A blank form, with role and country (and so currency) from a landing page's link."""
         initial = {}
-        role_field = cls.base_fields["role"]
-        with contextlib.suppress(forms.ValidationError):
-            initial["role"] = role_field.clean(query.get("role", ""))
+        role = role_named(query.get("role", "")[:120])
+        if role:
+            initial["role"] = role.name
         country = query.get("country", "").upper()
         if country in countries:
             initial["country"] = country
+            initial["currency"] = local_currency(country)
         return cls(initial=initial)
+
+    def clean_role(self):
+        title = " ".join(self.cleaned_data["role"].split())
+        self.role = role_named(title)
+        return title
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -238,18 +288,64 @@ class SalaryReportForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        amount, period = data.get("amount"), data.get("period")
+        country, period = data.get("country"), data.get("period")
+        if country and not data.get("currency"):
+            data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
+            if not data["currency"]:
+                self.add_error("currency", "Choose the currency you are paid in.")
+        if country and period and data.get("currency") and data.get("year"):
+            self.check_plausible(data)
+        return data
+
+    def check_plausible(self, data):
+        """Refuse pay no salary can be, in US dollars a year after conversion, whatever the
+        currency and period, and however few people we can compare it with."""
+        table = conversion_table()
         for name in ("amount", "bonus", "equity"):
             value = data.get(name)
-            if value is not None and value <= 0:
-                self.add_error(name, "Give a positive amount.")
-        if amount and period and not plausible_yearly(amount, period):
-            self.add_error("amount", "This amount is too large to be a salary.")
-        return data
+            if value is None:
+                continue
+            if value <= 0:
+                self.add_error(name, "Give an amount above zero.")
+                continue
+            period = data["period"] if name == "amount" else "year"
+            if not plausible_yearly(value, period):
+                self.add_error(name, "This amount is too large to be pay.")
+                continue
+            usd = table.convert(
+                value, period, data["currency"].code, data["country"], data["year"]
+            ).usd
+            if usd is None:
+                self.add_error("currency", "We cannot convert this currency yet; choose another.")
+            elif name == "amount" and usd < MIN_USD_YEARLY:
+                self.add_error(
+                    name, f"That is about ${usd:,.0f} a year. Check the amount and the period."
+                )
+            elif usd > MAX_USD_YEARLY:
+                self.add_error(
+                    name, f"That is about ${usd:,.0f} a year, more than any salary we can count. "
+                    "Check the amount, the currency and the period.",
+                )  # fmt: skip
+
+    def fingerprint(self, sender: str) -> str:
+        """The same figures from the same sender give the same value (and nothing else)."""
+        data = self.cleaned_data
+        parts = [sender, data["role"].lower(), data["country"], data["level"], data["year"],
+                 data["period"], data["currency"].code, data["amount"]]  # fmt: skip
+        return digest("|".join(map(str, parts)))
 
     def save(self, commit=True):
         report = super().save(commit=False)
+        report.role, report.role_title = self.role, "" if self.role else self.cleaned_data["role"]
+        report.currency = self.cleaned_data["currency"]
         report.outlier_note = statistics.outlier_note(report)
         if commit:
             report.save()
         return report
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, delete my report for good",
+        error_messages={"required": "Tick the box to confirm; nothing was deleted."},
+    )

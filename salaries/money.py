@@ -10,6 +10,7 @@ from babel.numbers import (
     get_territory_currencies,
 )
 from django.db.models import Case, DecimalField, Expression, F, TextChoices, Value, When
+from django_countries import countries
 
 from salaries.models import ExchangeRate, PurchasingPowerFactor
 
@@ -111,6 +112,28 @@ def local_currency(country_code: str) -> str | None:
         return factor.currency_id
     currencies = get_territory_currencies(country_code)
     return currencies[0] if currencies else None
+
+
+def local_currencies() -> dict[str, str]:
+    """{country code: the currency pay there is compared in} for every country, in one query
+    (local_currency for each, for the report form's script)."""
+    factors = dict(
+        PurchasingPowerFactor.objects.order_by("country", "year").values_list("country", "currency")
+    )
+    found = {}
+    for code, _name in countries:
+        currency = factors.get(code) or next(iter(get_territory_currencies(code)), None)
+        if currency:
+            found[code] = currency
+    return found
+
+
+def latest_rates() -> dict[str, float]:
+    """{currency: its latest units per US dollar}, for the report form's live preview."""
+    rates = ExchangeRate.objects.order_by("currency", "as_of").values_list(
+        "currency", "units_per_usd"
+    )
+    return {currency: float(rate) for currency, rate in rates}
 
 
 def display_unit(choice: str, country_code: str = "") -> DisplayUnit:

@@ -247,6 +247,7 @@ def groups_with_observations(fields: list[str], minimum: int):
 
 OUTLIER_FACTOR = 3
 OUTLIER_MIN_PEERS = 5
+OUTLIER_ALONE_ABOVE = 1_000_000
 
 
 def outlier_note(report) -> str:
@@ -260,9 +261,12 @@ def outlier_note(report) -> str:
         return "Converts to less than one US dollar a year, or cannot be converted."
     peers = SalaryObservation.objects.filter(role=report.role, employee_country=report.country)
     summary = summarize(peers, "usd_yearly")
-    if summary.count < OUTLIER_MIN_PEERS:
-        return ""
     usd = float(converted.usd)
+    if summary.count < OUTLIER_MIN_PEERS:
+        # Too few to compare with: flag what is rare anywhere.
+        if usd > OUTLIER_ALONE_ABOVE:
+            return f"${usd:,.0f} a year, with fewer than {OUTLIER_MIN_PEERS} reports to compare"
+        return ""
     where = f"{summary.count} reports for {report.role} in {report.country.code}"
     if usd > summary.p90 * OUTLIER_FACTOR:
         return f"{usd / summary.p90:.1f} x the 90th percentile of {where}"

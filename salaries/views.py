@@ -1,25 +1,30 @@
 import csv
+import json
+from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
-from django_ratelimit.core import get_usage
 
+from portal.models import Counter, client_key
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
-from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm
+from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm, WithdrawForm
 from salaries.models import (
     Level,
     PublishedPayGap,
     PublishedRange,
     Role,
     SalaryObservation,
+    SalaryReport,
     Source,
 )
-from salaries.money import Display, display_unit
+from salaries.money import Display, display_unit, latest_rates, local_currencies
 
 
 def published_ranges(filterset: SalaryFilter):
@@ -231,28 +236,80 @@ def methodology(request):
     return render(request, "salaries/methodology.html", {"sources": sources})
 
 
-REPORT_LIMIT = {"group": "salary-report", "key": "ip", "rate": "5/h", "method": "POST"}
+REPORTS_PER_HOUR = 5
+DUPLICATE_WINDOW = timedelta(days=1)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit_report(request):
-    if request.method == "POST":
-        form = SalaryReportForm(request.POST)
-        # Only reports that were accepted count towards the limit: typos cost nothing.
-        usage = get_usage(request, **REPORT_LIMIT)
-        if usage and usage["count"] >= usage["limit"]:
-            form.add_error(None, "Too many reports from your connection. Try again in an hour.")
-            return render(request, "salaries/submit.html", {"form": form}, status=429)
-        if form.is_valid():
-            form.save()
-            get_usage(request, increment=True, **REPORT_LIMIT)
-            return redirect("salaries:submit_thanks")
-        return render(request, "salaries/submit.html", {"form": form}, status=400)
-    return render(
-        request, "salaries/submit.html", {"form": SalaryReportForm.from_link(request.GET)}
-    )
+    if request.method != "POST":
+        form = SalaryReportForm.from_link(request.GET)
+        return render(request, "salaries/submit.html", report_form_context(form))
+    form = SalaryReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "salaries/submit.html", report_form_context(form), status=400)
+    if form.cleaned_data["website"]:
+        return redirect("salaries:submit_thanks")  # a bot filled the hidden field: keep nothing
+    sender = client_key(request, "salary-report")
+    fingerprint = form.fingerprint(sender)
+    since = timezone.now() - DUPLICATE_WINDOW
+    if SalaryReport.objects.filter(fingerprint=fingerprint, submitted_at__gte=since).exists():
+        form.add_error(
+            None,
+            "You sent this same report earlier today, and it is waiting for a moderator. "
+            "Your private link to it was on the page you saw then.",
+        )
+        return render(request, "salaries/submit.html", report_form_context(form), status=400)
+    # Counted only once a report is accepted, in one atomic step: typos cost nothing, and
+    # parallel posts from any number of workers cannot slip past the limit.
+    retry_at = Counter.hit(f"report:{sender}", REPORTS_PER_HOUR, timedelta(hours=1))
+    if retry_at:
+        form.add_error(
+            None,
+            f"We have had {REPORTS_PER_HOUR} reports from your connection this hour. You can "
+            f"send this one after {timezone.localtime(retry_at):%H:%M} (UTC); "
+            "what you typed is kept below.",
+        )
+        return render(request, "salaries/submit.html", report_form_context(form), status=429)
+    report = form.save(commit=False)
+    report.fingerprint = fingerprint
+    link = report.new_link_key()
+    report.save()
+    return redirect(reverse("salaries:report_status", args=[link]) + "?new=1")
+
+
+def report_form_context(form) -> dict:
+    """The report form, with the lists its type-ahead and live preview read."""
+    return {
+        "form": form,
+        "roles": figures.filter_choices()["role"],
+        "currency_of_country": json.dumps(local_currencies()),
+        "usd_rates": json.dumps(latest_rates()),
+    }
 
 
 @require_safe
 def submit_thanks(request):
     return render(request, "salaries/submit_thanks.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_status(request, link):
+    """The submitter's private page: the report's status, and a way to take it back."""
+    report = SalaryReport.objects.select_related("role", "currency").by_link(link)
+    if report is None:
+        raise Http404("No report has this link")
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            report.withdraw()
+            return redirect("salaries:report_withdrawn")
+    else:
+        form = WithdrawForm()
+    context = {"report": report, "form": form, "new": "new" in request.GET, "link": link}
+    return render(request, "salaries/report_status.html", context)
+
+
+@require_safe
+def report_withdrawn(request):
+    return render(request, "salaries/report_withdrawn.html")

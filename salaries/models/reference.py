@@ -146,7 +146,7 @@ class Role(SluggedModel):
     slug = models.SlugField(max_length=130, unique=True)
     family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
 
-    reserved_slugs = ("submit", "find")  # /salaries/submit/ and /salaries/find/ are forms
+    reserved_slugs = ("submit", "find", "reports")  # /salaries/submit/ and so on are not roles
 
     class Meta:
         ordering = ["name"]

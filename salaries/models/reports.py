@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from portal.models import PrivateLink, PrivateLinkQuerySet
 from salaries.models.facts import SalaryObservation, Source
 from salaries.models.reference import (
     City,
@@ -41,19 +42,27 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-class SalaryReportQuerySet(models.QuerySet):
+class AlreadyDecided(ValueError):
+    """Someone else decided the report first (two moderators, one queue)."""
+
+
+class SalaryReportQuerySet(PrivateLinkQuerySet):
     def pending(self):
         return self.filter(status=ReportStatus.PENDING)
 
 
-class SalaryReport(models.Model):
+class SalaryReport(PrivateLink):
     """What a visitor sends about their own pay. Nothing here is public: approving a report
-    creates the SalaryObservation that pages read."""
+    creates the SalaryObservation that pages read. The submitter keeps a private link to it
+    (see its status, withdraw it)."""
 
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
-    role = models.ForeignKey(Role, on_delete=models.PROTECT)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, null=True, blank=True)
+    role_title = models.CharField(
+        max_length=120, blank=True, help_text="A title the visitor typed that is not in our list"
+    )
     country = CountryField(help_text="Where you live and work")
     city = models.CharField(max_length=100, blank=True)
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -82,13 +91,18 @@ class SalaryReport(models.Model):
     observation = models.OneToOneField(
         SalaryObservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"
     )
+    fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False,
+        help_text="A keyed hash of the sender and the figures, to spot the same report twice",
+    )  # fmt: skip
 
     objects = SalaryReportQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PrivateLink.Meta):
         ordering = ["submitted_at"]
         permissions = [("moderate_salaryreport", "Can approve or reject salary reports")]
         constraints = [
+            *PrivateLink.Meta.constraints,
             models.CheckConstraint(condition=Q(amount__gt=0), name="report_amount_positive"),
             models.CheckConstraint(
                 condition=Q(remote_ratio__isnull=True) | Q(remote_ratio__lte=100),
@@ -105,29 +119,45 @@ class SalaryReport(models.Model):
                 condition=Q(status=ReportStatus.PENDING) | Q(moderated_by__isnull=False),
                 name="report_decision_has_moderator",
             ),
+            models.CheckConstraint(
+                condition=Q(role__isnull=False) | ~Q(role_title=""), name="report_has_a_role"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.APPROVED) | Q(role__isnull=False),
+                name="report_approved_has_a_known_role",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self):
-        return f"{self.role} in {self.country.code}, {self.amount} {self.currency_id}"
+        return f"{self.title} in {self.country.code}, {self.amount} {self.currency_id}"
+
+    @property
+    def title(self) -> str:
+        return self.role.name if self.role else self.role_title
 
     def _lock_pending(self):
         """Lock the row, so two moderators cannot decide the same report at once."""
-        current = SalaryReport.objects.select_for_update().get(pk=self.pk)
+        current = (
+            SalaryReport.objects.select_related("moderated_by")
+            .select_for_update(of=("self",))
+            .get(pk=self.pk)
+        )
         if current.status != ReportStatus.PENDING:
-            raise ValueError(f"Report {self.pk} was already {current.get_status_display().lower()}")
+            when = timezone.localtime(current.moderated_at).strftime("%d %b %Y %H:%M")
+            raise AlreadyDecided(
+                f"Report {self.pk} was already {current.get_status_display().lower()} "
+                f"by {current.moderated_by} at {when}."
+            )
+        return current
 
     def _decide(self, by, status, **fields):
         self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
         for name, value in fields.items():
             setattr(self, name, value)
         self.save()
-        ModerationEvent.objects.create(
-            report=self,
-            action=status,
-            by=by,
-            reason=self.rejection_reason,
-            note=self.moderator_note,
+        ModerationEvent.record(
+            self, status, by, reason=self.rejection_reason, note=self.moderator_note
         )
 
     @transaction.atomic
@@ -137,6 +167,8 @@ class SalaryReport(models.Model):
         A city or company is linked only when it already exists: a name a visitor typed never
         becomes public by itself (it stays on the report for the moderator)."""
         self._lock_pending()
+        if not self.role_id:
+            raise ValueError(f"Report {self.pk} needs a role from our list before it is approved.")
         source, _ = Source.objects.get_or_create(
             key=USER_REPORTS_SOURCE_KEY,
             defaults={"kind": SourceKind.USER_REPORT, "title": "Reports from Talab users",
@@ -176,19 +208,68 @@ class SalaryReport(models.Model):
             raise ValueError(f"Unknown rejection reason {reason!r}")
         self._decide(by, ReportStatus.REJECTED, rejection_reason=reason, moderator_note=note[:300])
 
+    @transaction.atomic
+    def map_to_role(self, role, by) -> None:
+        """A moderator files a title the visitor typed under one of our roles."""
+        self._lock_pending()
+        self.role = role
+        self.save(update_fields=["role"])
+        ModerationEvent.record(self, ModerationEvent.Action.ROLE_MAPPED, by, note=role.name)
+
+    @transaction.atomic
+    def withdraw(self) -> None:
+        """The submitter takes the report back, for good: it and its observation are deleted
+        (the figures move back); the audit trail keeps only that a withdrawal happened."""
+        report = SalaryReport.objects.select_for_update().get(pk=self.pk)
+        observation = report.observation
+        ModerationEvent.record(report, ModerationEvent.Action.WITHDRAWN, None)
+        report.delete()
+        if observation:
+            observation.delete()
+
 
 class ModerationEvent(models.Model):
-    """The audit trail: who decided what about which report, when and why."""
+    """The audit trail: who did what to which report, when and why. It outlives a withdrawn
+    report (by its number) and never holds pay."""
 
-    report = models.ForeignKey(SalaryReport, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=10, choices=ReportStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        ROLE_MAPPED = "role", "Filed under a role"
+        WITHDRAWN = "withdrawn", "Withdrawn by its sender"
+
+    report = models.ForeignKey(
+        SalaryReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    report_number = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the sender acted through their private link",
+    )
     at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=12, choices=RejectionReason.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="withdrawn") | Q(by__isnull=False),
+                name="moderation_event_has_a_moderator",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.by} {self.action} report {self.report_id} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.by or "the sender"
+        return f"{who}: {self.action} report {self.report_number} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, report, action, by, reason="", note=""):
+        return cls.objects.create(
+            report=report, report_number=report.pk, action=action, by=by, reason=reason, note=note
+        )

@@ -1,0 +1,52 @@
+// The salary report form: the currency follows the country, and a line under the pay says
+// what it comes to in a year, in the currency and in US dollars. The form works without it.
+(function () {
+  var data = document.getElementById("report-data");
+  if (!data) return;
+  var currencyOf = JSON.parse(data.dataset.currencyOfCountry);
+  var usdRates = JSON.parse(data.dataset.usdRates);
+  var form = data.closest("form");
+  var field = function (name) { return form.elements[name]; };
+  var perYear = { hour: 2080, month: 12, year: 1 };
+
+  function lakh(value) {
+    if (value >= 1e7) return (value / 1e7).toFixed(1).replace(/\.0$/, "") + " crore";
+    if (value >= 1e5) return (value / 1e5).toFixed(1).replace(/\.0$/, "") + " lakh";
+    return Math.round(value).toLocaleString("en-IN");
+  }
+
+  function money(value, currency) {
+    if (currency === "NPR") return "NPR " + lakh(value);
+    if (currency === "INR") return "₹" + lakh(value);
+    try {
+      return new Intl.NumberFormat("en", { style: "currency", currency: currency, maximumFractionDigits: 0 }).format(value);
+    } catch (error) {
+      return currency + " " + Math.round(value).toLocaleString("en");
+    }
+  }
+
+  function preview() {
+    var out = document.getElementById("pay-preview");
+    var amount = parseFloat((field("amount").value || "").replace(/[,\s]/g, ""));
+    var currency = field("currency").value || currencyOf[field("country").value];
+    var times = perYear[field("period").value];
+    if (!out || !(amount > 0) || !currency || !times) { if (out) out.textContent = ""; return; }
+    var yearly = amount * times;
+    var text = "About " + money(yearly, currency) + " a year";
+    if (currency !== "USD" && usdRates[currency]) text += ", about " + money(yearly / usdRates[currency], "USD");
+    out.textContent = text + ".";
+  }
+
+  field("country").addEventListener("change", function () {
+    var currency = currencyOf[field("country").value];
+    if (currency && field("currency").querySelector('option[value="' + currency + '"]')) {
+      field("currency").value = currency;
+    }
+    preview();
+  });
+  ["amount", "currency", "period"].forEach(function (name) {
+    field(name).addEventListener("input", preview);
+    field(name).addEventListener("change", preview);
+  });
+  preview();
+})();
