@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django_countries.filters import CountryFilter
@@ -26,7 +26,9 @@ from salaries.models import (
     SalaryObservation,
     SalaryReport,
     Source,
+    SourceKind,
 )
+from salaries.statistics import Percentiles
 
 
 class EstimatedCountPaginator(Paginator):
@@ -268,6 +270,23 @@ class SalaryObservationAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
+    # An observation made from a visitor's report changes only through the report: approval
+    # makes it, its sender's withdrawal deletes it; both are in the audit trail.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.from_report(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.from_report(obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would take reports with it
+        return actions
+
+    @staticmethod
+    def from_report(obj) -> bool:
+        return obj is not None and obj.source.kind == SourceKind.USER_REPORT
+
 
 class StatusFilter(admin.SimpleListFilter):
     """The changelist opens on the queue: reports waiting for review, oldest first."""
@@ -305,26 +324,55 @@ class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "by", "at", "reason", "note"]
+    fields = readonly_fields = ["action", "by", "at", "reason", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+class MapRoleForm(forms.Form):
+    role = forms.ModelChoiceField(queryset=Role.objects.all(), label="File under the role")
+
+
+def group_figures(queryset):
+    """Each report with the count and median yearly dollar pay of the published observations
+    for its role and country: context for the moderator, in the changelist's one query."""
+    peers = SalaryObservation.objects.filter(
+        role=OuterRef("role"), employee_country=OuterRef("country"), usd_yearly__isnull=False
+    ).values("role")
+    return queryset.annotate(
+        group_count=Subquery(peers.annotate(n=Count("id")).values("n")[:1]),
+        group_median=Subquery(peers.annotate(m=Percentiles("usd_yearly", [0.5])).values("m")[:1]),
+    )
+
+
 @admin.register(SalaryReport)
 class SalaryReportAdmin(admin.ModelAdmin):
     list_display = [
-        "submitted_at", "role", "country", "level", "amount", "currency", "period", "year",
-        "flagged", "status",
+        "submitted_at", "title", "country", "level", "amount", "currency", "period", "year",
+        "group", "flagged", "status",
     ]  # fmt: skip
     list_filter = [StatusFilter, "level", ("country", CountryFilter)]
-    search_fields = ["role__name", "company", "city"]
+    search_fields = ["role__name", "role_title", "company", "city"]
     list_select_related = ["role", "currency"]
     ordering = ["submitted_at"]
-    actions = ["approve_reports", "reject_reports"]
+    actions = ["approve_reports", "reject_reports", "map_to_role"]
     inlines = [ModerationEventInline]
     # What a visitor sent is evidence: nobody edits it, a moderator only decides.
     readonly_fields = [field.name for field in SalaryReport._meta.fields]
+
+    def get_queryset(self, request):
+        return group_figures(super().get_queryset(request))
+
+    @admin.display(description="job title", ordering="role__name")
+    def title(self, report):
+        return report.title if report.role_id else f"“{report.role_title}” (not in our list)"
+
+    @admin.display(description="its group (reports, median $/yr)")
+    def group(self, report):
+        if not report.group_count:
+            return "none yet"
+        return f"{report.group_count:,}, ${report.group_median[0]:,.0f}"
 
     @admin.display(boolean=True, description="outlier")
     def flagged(self, report):
@@ -334,7 +382,7 @@ class SalaryReportAdmin(admin.ModelAdmin):
         return False  # reports come from visitors only
 
     def has_delete_permission(self, request, obj=None):
-        return False  # decided reports are part of the audit trail
+        return False  # only the sender withdraws a report, through their private link
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("salaries.moderate_salaryreport")
@@ -346,26 +394,39 @@ class SalaryReportAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def decide_each(self, request, reports, decide, done: str):
+        """Decide reports one by one, each in its own transaction, and say what happened: a
+        report someone else just decided, or one without a known role, is reported, not a 500."""
+        count, problems = 0, []
+        # Selected on a page that was open while someone else decided: no longer in the queue.
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        decided = SalaryReport.objects.filter(pk__in=selected).exclude(pk__in=reports)
+        problems += [report.decision_text for report in decided.exclude(status="pending")]
+        for report in reports:
+            try:
+                decide(report)
+                count += 1
+            except ValueError as problem:  # AlreadyDecided, or no role yet
+                problems.append(str(problem))
+        self.message_user(request, f"{done} {count} report(s).")
+        for problem in problems:
+            self.message_user(request, problem, messages.WARNING)
+
     @admin.action(description="Approve selected reports", permissions=["moderate"])
     def approve_reports(self, request, queryset):
-        pending = list(queryset.pending())
-        skipped = queryset.count() - len(pending)
-        for report in pending:
-            report.approve(by=request.user)
-        self.message_user(
-            request,
-            f"Approved {len(pending)} report(s); they now count in the figures."
-            + (f" {skipped} already decided were left alone." if skipped else ""),
+        self.decide_each(
+            request, queryset, lambda report: report.approve(by=request.user), "Approved"
         )
 
     @admin.action(description="Reject selected reports…", permissions=["moderate"])
     def reject_reports(self, request, queryset):
-        pending = queryset.pending()
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            for report in pending:
-                report.reject(request.user, form.cleaned_data["reason"], form.cleaned_data["note"])
-            self.message_user(request, f"Rejected {len(pending)} report(s).")
+            reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
+            self.decide_each(
+                request, queryset, lambda report: report.reject(request.user, reason, note),
+                "Rejected",
+            )  # fmt: skip
             return None
         return action_form_page(
             self,
@@ -373,17 +434,37 @@ class SalaryReportAdmin(admin.ModelAdmin):
             "reject_reports",
             "Reject reports",
             form,
-            pending,
+            queryset.pending(),
             "admin/salaries/salaryreport/reject.html",
+        )
+
+    @admin.action(description="File selected reports under a role…", permissions=["moderate"])
+    def map_to_role(self, request, queryset):
+        form = MapRoleForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            role = form.cleaned_data["role"]
+            self.decide_each(
+                request, queryset, lambda report: report.map_to_role(role, by=request.user),
+                f"Filed under {role}:",
+            )  # fmt: skip
+            return None
+        return action_form_page(
+            self,
+            request,
+            "map_to_role",
+            "File reports under a role",
+            form,
+            queryset.pending(),
+            "admin/salaries/salaryreport/map_role.html",
         )
 
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "by", "report", "reason", "note"]
+    list_display = ["at", "action", "by", "report_number", "reason", "note"]
     list_filter = ["action", "reason"]
-    list_select_related = ["by", "report__role", "report__currency"]
-    readonly_fields = ["report", "action", "by", "at", "reason", "note"]
+    list_select_related = ["by"]
+    readonly_fields = ["report", "report_number", "action", "by", "at", "reason", "note"]
 
     def has_add_permission(self, request):
         return False

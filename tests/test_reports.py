@@ -252,3 +252,180 @@ def test_reports_cannot_be_deleted_even_by_a_superuser(client):
     url = reverse("admin:salaries_salaryreport_delete", args=[report.pk])
     assert admin.post(url, {"post": "yes"}).status_code == 403
     assert SalaryReport.objects.filter(pk=report.pk).exists()
+
+
+# The submitter's private link, withdrawal and abuse controls ---------------------------------
+
+
+def link_of(response) -> str:
+    return response["Location"].split("?")[0]
+
+
+def approve_all(moderator):
+    pending = list(SalaryReport.objects.pending().values_list("pk", flat=True))
+    moderator.post(QUEUE, {"action": "approve_reports", "_selected_action": pending})
+
+
+def count_on(page: bytes) -> str:
+    return re.search(rb'data-testid="count">([^<]+)<', page).group(1).decode()
+
+
+def test_reports_go_from_the_form_to_the_figures_once_five_are_approved(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    links = [link_of(submit(client, amount=str(150_000 + 1_000 * i))) for i in range(5)]
+    landing = "/salaries/machine-learning-engineer/np/"
+    assert count_on(client.get(landing).content) == "fewer than 5"
+    assert b"Waiting for review" in client.get(links[0]).content
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(moderator)
+    assert count_on(client.get(landing).content) == "5"
+    assert b'data-testid="status">Approved<' in client.get(links[0]).content
+
+
+def test_withdrawing_before_approval_deletes_the_report_and_keeps_no_pay(client):
+    link = link_of(submit(client))
+    report = SalaryReport.objects.get()
+    refused = client.post(link, {})  # the box must be ticked
+    assert refused.status_code == 200 and b"Tick the box to confirm" in refused.content
+    assert SalaryReport.objects.exists()
+    response = client.post(link, {"confirm": "on"})
+    assert response["Location"] == "/salaries/reports/withdrawn/"
+    assert not SalaryReport.objects.exists()
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.report_number, event.by) == ("withdrawn", report.pk, None)
+    assert "150" not in f"{event.note}{event.reason}"  # nothing of the pay
+    assert client.get(link).status_code == 404  # a used link leads nowhere
+
+
+def test_withdrawing_after_approval_moves_the_figures_back(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    links = [link_of(submit(client, amount=str(150_000 + 1_000 * i))) for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(moderator)
+    landing = "/salaries/machine-learning-engineer/np/"
+    assert count_on(client.get(landing).content) == "5"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(links[2], {"confirm": "on"})
+    assert SalaryObservation.objects.filter(source__key="user-reports").count() == 4
+    assert count_on(client.get(landing).content) == "fewer than 5"
+    assert [e.action for e in ModerationEvent.objects.order_by("at", "pk")].count("withdrawn") == 1
+
+
+@pytest.mark.parametrize("link", ["nothing", "A" * 22, "x" * 300, "%00", "../admin"])
+def test_a_wrong_link_is_a_404_never_another_report(client, link):
+    submit(client)
+    assert client.get(f"/salaries/reports/{link}/").status_code == 404
+
+
+def test_a_link_is_not_derived_from_the_report_number(client):
+    first, second = link_of(submit(client)), link_of(submit(client, amount="160000"))
+    assert first != second and str(SalaryReport.objects.first().pk) not in first.split("/")[-2]
+    assert SalaryReport.objects.filter(link_hash="").count() == 0
+    assert first.split("/")[-2] not in str(list(SalaryReport.objects.values_list("link_hash")))
+
+
+def test_the_hidden_field_catches_bots_without_a_word(client):
+    response = submit(client, website="http://spam.example")
+    assert response.status_code == 302 and response["Location"] == "/salaries/submit/thanks/"
+    assert not SalaryReport.objects.exists()
+
+
+def test_the_same_report_twice_in_a_day_is_refused_politely(client):
+    assert submit(client).status_code == 302
+    again = submit(client)
+    assert again.status_code == 400
+    assert b"You sent this same report earlier today" in again.content
+    assert 'value="Kathmandu"' in again.content.decode()
+    assert SalaryReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["١٥٠٠٠٠", "१५००००", "1,50,000", "150 000"])
+def test_amounts_in_other_digits_and_groupings_are_read_as_numbers(client, typed):
+    assert submit(client, amount=typed).status_code == 302
+    assert SalaryReport.objects.get().amount == Decimal("150000")
+
+
+def test_a_title_not_in_our_list_waits_for_a_moderator_to_file_it(client, moderator):
+    submit(client, role="Prompt Wrangler")
+    report = SalaryReport.objects.get()
+    assert report.role is None and report.role_title == "Prompt Wrangler"
+    response = moderator.post(
+        QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]}, follow=True
+    )
+    assert b"needs a role from our list" in response.content
+    role = Role.objects.get(slug="machine-learning-engineer")
+    selection = {"action": "map_to_role", "_selected_action": [report.pk]}
+    moderator.post(QUEUE, {**selection, "apply": "1", "role": role.pk})
+    report.refresh_from_db()
+    assert report.role == role
+    assert report.approve(by=moderator.user).role == role
+
+
+def test_a_report_decided_by_someone_else_gives_a_message_not_an_error(client, moderator):
+    submit(client)
+    report = SalaryReport.objects.get()
+    other = User.objects.create_user("other", is_staff=True)
+    report.reject(other, "spam")
+    response = moderator.post(
+        QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert b"was already rejected by other at" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_approving_at_once_publish_one_observation(reference_data):
+    import threading
+
+    from django.db import connection
+
+    client = Client()
+    submit(client)
+    report = SalaryReport.objects.get()
+    users = [User.objects.create_user(f"m{i}", is_staff=True) for i in range(2)]
+    outcomes, start = [], threading.Barrier(2)
+
+    def decide(user):
+        start.wait()
+        try:
+            SalaryReport.objects.get(pk=report.pk).approve(by=user)
+            outcomes.append("approved")
+        except ValueError as problem:
+            outcomes.append(str(problem))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("approved") == 1
+    (refused,) = [outcome for outcome in outcomes if outcome != "approved"]
+    assert re.search(r"already approved by m[01] at", refused)
+    assert SalaryObservation.objects.filter(source__key="user-reports").count() == 1
+
+
+def test_observations_from_reports_change_only_through_the_report(client, moderator):
+    submit(client)
+    observation = SalaryReport.objects.get().approve(by=moderator.user)
+    root = Client()
+    root.force_login(User.objects.create_superuser("root", "r@example.org", "pw"))
+    change = reverse("admin:salaries_salaryobservation_change", args=[observation.pk])
+    delete = reverse("admin:salaries_salaryobservation_delete", args=[observation.pk])
+    assert 'name="amount"' not in root.get(change).content.decode()
+    root.post(change, {"amount": "1"})
+    assert root.post(delete, {"post": "yes"}).status_code == 403
+    observation.refresh_from_db()
+    assert observation.amount == Decimal("150000")
+
+
+def test_the_queue_shows_each_reports_group_for_context(client, moderator):
+    role = Role.objects.get(slug="machine-learning-engineer")
+    for i in range(7):
+        SalaryObservationFactory(role=role, employee_country="NP", usd_yearly=10_000 + i * 100)
+    submit(client)
+    page = moderator.get(QUEUE).content.decode()
+    assert "7, $10,300" in page  # 7 reports, median $10,300 a year

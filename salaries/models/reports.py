@@ -138,18 +138,17 @@ class SalaryReport(PrivateLink):
 
     def _lock_pending(self):
         """Lock the row, so two moderators cannot decide the same report at once."""
-        current = (
-            SalaryReport.objects.select_related("moderated_by")
-            .select_for_update(of=("self",))
-            .get(pk=self.pk)
-        )
+        current = SalaryReport.objects.select_for_update().get(pk=self.pk)
         if current.status != ReportStatus.PENDING:
-            when = timezone.localtime(current.moderated_at).strftime("%d %b %Y %H:%M")
-            raise AlreadyDecided(
-                f"Report {self.pk} was already {current.get_status_display().lower()} "
-                f"by {current.moderated_by} at {when}."
-            )
-        return current
+            raise AlreadyDecided(current.decision_text)
+
+    @property
+    def decision_text(self) -> str:
+        """ "Report 12 was already approved by asha at 24 Nov 2026 12:03." (the moderator is
+        read after the lock, so it is whoever decided, not who was there before)."""
+        when = timezone.localtime(self.moderated_at).strftime("%d %b %Y %H:%M")
+        status = self.get_status_display().lower()
+        return f"Report {self.pk} was already {status} by {self.moderated_by} at {when}."
 
     def _decide(self, by, status, **fields):
         self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
