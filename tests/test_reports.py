@@ -1,3 +1,4 @@
+import os
 import re
 from decimal import Decimal
 
@@ -429,3 +430,17 @@ def test_the_queue_shows_each_reports_group_for_context(client, moderator):
     submit(client)
     page = moderator.get(QUEUE).content.decode()
     assert "7, $10,300" in page  # 7 reports, median $10,300 a year
+
+
+def test_old_counters_are_forgotten(client):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from portal.models import Counter
+
+    assert Counter.hit("k", 5, timedelta(hours=1)) is None
+    Counter.objects.create(key="k", window_start=timezone.now() - timedelta(days=3), count=9)
+    call_command("forget_counters", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert list(Counter.objects.values_list("count", flat=True)) == [1]
