@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from portal.clients import client_address
+
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
@@ -48,8 +50,7 @@ class PrivateLink(models.Model):
 
 def client_key(request, scope: str) -> str:
     """A keyed hash of the client's address: enough to count requests, not to find anyone."""
-    meta_key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    address = (request.META.get(meta_key) or "").split(",")[0].strip()
+    address = client_address(request)
     secret = settings.SECRET_KEY.encode()
     return hmac.new(secret, f"{scope}:{address}".encode(), hashlib.sha256).hexdigest()
 

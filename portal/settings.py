@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,6 +79,13 @@ if not SECRET_KEY:
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+elif not LOCAL_ONLY:
+    # The embedded server lives in the checkout and is for development and tests: a server
+    # answering for a real host must never start one by accident and write data there.
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when ALLOWED_HOSTS names a real host (see .env.example); "
+        "the embedded PostgreSQL is for loopback-only development and tests"
+    )
 else:
     from portal import embedded_postgres
 
@@ -98,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_countries",
+    "axes",
     "portal",
     "salaries",
     "careers",
@@ -105,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.HardeningMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -170,9 +183,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# A strict Content-Security-Policy: nothing inline, nothing from elsewhere. Templates keep no
+# <script> or style attribute; scripts and styles are static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Features no page uses, switched off for every page (portal.middleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Admin login throttling (django-axes, counted in the database so it holds across workers):
+# after 10 failures for a user name from one address, that pair is locked out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account_locked.html"
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+
 # Behind a proxy every request comes from the proxy's address: name the header that carries
-# the client's (e.g. HTTP_X_REAL_IP) so that limits apply per visitor (portal.models.Counter).
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# the client's (e.g. HTTP_X_REAL_IP) so that the report limit and the login throttle apply per
+# visitor (portal.clients.client_address).
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY") or None
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 import contextlib
+import json
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -11,7 +12,7 @@ from portal.models import digest
 from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
 from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
-from salaries.money import local_currency
+from salaries.money import latest_rates, local_currencies, local_currency
 from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
@@ -333,6 +334,15 @@ class SalaryReportForm(forms.ModelForm):
                     name, f"That is about ${usd:,.0f} a year, more than any salary we can count. "
                     "Check the amount, the currency and the period.",
                 )  # fmt: skip
+
+    def page_context(self) -> dict:
+        """The form's page: the form, and the lists its type-ahead and live preview read."""
+        return {
+            "form": self,
+            "roles": figures.filter_choices()["role"],
+            "currency_of_country": json.dumps(local_currencies()),
+            "usd_rates": json.dumps(latest_rates()),
+        }
 
     def fingerprint(self, sender: str) -> str:
         """The same figures from the same sender give the same value (and nothing else)."""

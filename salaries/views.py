@@ -1,5 +1,4 @@
 import csv
-import json
 from datetime import timedelta
 
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ from salaries.models import (
     SalaryReport,
     Source,
 )
-from salaries.money import Display, display_unit, latest_rates, local_currencies
+from salaries.money import Display, display_unit
 
 
 def published_ranges(filterset: SalaryFilter):
@@ -244,10 +243,10 @@ DUPLICATE_WINDOW = timedelta(days=1)
 def submit_report(request):
     if request.method != "POST":
         form = SalaryReportForm.from_link(request.GET)
-        return render(request, "salaries/submit.html", report_form_context(form))
+        return render(request, "salaries/submit.html", form.page_context())
     form = SalaryReportForm(request.POST)
     if not form.is_valid():
-        return render(request, "salaries/submit.html", report_form_context(form), status=400)
+        return render(request, "salaries/submit.html", form.page_context(), status=400)
     if form.cleaned_data["website"]:
         return redirect("salaries:submit_thanks")  # a bot filled the hidden field: keep nothing
     sender = client_key(request, "salary-report")
@@ -259,7 +258,7 @@ def submit_report(request):
             "You sent this same report earlier today, and it is waiting for a moderator. "
             "Your private link to it was on the page you saw then.",
         )
-        return render(request, "salaries/submit.html", report_form_context(form), status=400)
+        return render(request, "salaries/submit.html", form.page_context(), status=400)
     # Counted only once a report is accepted, in one atomic step: typos cost nothing, and
     # parallel posts from any number of workers cannot slip past the limit.
     retry_at = Counter.hit(f"report:{sender}", REPORTS_PER_HOUR, timedelta(hours=1))
@@ -270,22 +269,12 @@ def submit_report(request):
             f"send this one after {timezone.localtime(retry_at):%H:%M} (UTC); "
             "what you typed is kept below.",
         )
-        return render(request, "salaries/submit.html", report_form_context(form), status=429)
+        return render(request, "salaries/submit.html", form.page_context(), status=429)
     report = form.save(commit=False)
     report.fingerprint = fingerprint
     link = report.new_link_key()
     report.save()
     return redirect(reverse("salaries:report_status", args=[link]) + "?new=1")
-
-
-def report_form_context(form) -> dict:
-    """The report form, with the lists its type-ahead and live preview read."""
-    return {
-        "form": form,
-        "roles": figures.filter_choices()["role"],
-        "currency_of_country": json.dumps(local_currencies()),
-        "usd_rates": json.dumps(latest_rates()),
-    }
 
 
 @require_safe

@@ -144,7 +144,7 @@ def live_server_url(tmp_path_factory):
         **os.environ,
         "DATABASE_URL": url,
         "HTTPS": "0",
-        "RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP",
+        "CLIENT_IP_META_KEY": "HTTP_X_REAL_IP",
     }
     create_database(params)
     try:
@@ -430,3 +430,31 @@ def test_twelve_parallel_reports_from_two_processes_accept_at_most_five(live_ser
     assert len(statuses) == 12
     assert statuses.count(302) == 5, statuses
     assert statuses.count(429) == 7, statuses
+
+
+def test_no_page_kind_breaks_the_content_security_policy(page):
+    refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    for url in [*CHECKED_PAGES, "/guides/", "/salaries/data-scientist/np/", "/nowhere/"]:
+        page.goto(url)
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(MODERATOR[0])
+    page.get_by_label("Password").fill(MODERATOR[1])
+    page.get_by_role("button", name="Log in").click()
+    for url in [
+        "/admin/",
+        "/admin/salaries/salaryreport/",
+        "/admin/salaries/salaryobservation/",
+        "/admin/salaries/role/",
+        "/admin/salaries/publishedrange/add/",
+        "/admin/careers/guide/add/",
+    ]:
+        page.goto(url)
+    assert not refusals, refusals

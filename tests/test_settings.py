@@ -73,7 +73,17 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_the_embedded_database():
+    result = run_manage(
+        "check", ALLOWED_HOSTS="example.org", DEBUG="0", SECRET_KEY="s" * 60, DATABASE_URL=""
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set when ALLOWED_HOSTS names a real host" in result.stderr
+
+
 def test_check_deploy_is_clean_under_production_settings():
+    from portal.embedded_postgres import database_url
+
     result = run_manage(
         "check",
         "--deploy",
@@ -82,6 +92,7 @@ def test_check_deploy_is_clean_under_production_settings():
         DEBUG="0",
         SECRET_KEY="k" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
         ALLOWED_HOSTS="example.org",
+        DATABASE_URL=database_url(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -1,0 +1,10 @@
+"""Who is asking: the client's address, as the limits and the login throttle see it."""
+
+from django.conf import settings
+
+
+def client_address(request) -> str:
+    """REMOTE_ADDR, or behind a proxy the header settings.CLIENT_IP_META_KEY names (the first
+    address in it, the one the proxy saw)."""
+    meta_key = settings.CLIENT_IP_META_KEY or "REMOTE_ADDR"
+    return (request.META.get(meta_key) or "").split(",")[0].strip()
