@@ -27,6 +27,7 @@ from salaries.models import (
     SalaryReport,
     Source,
     SourceKind,
+    conversion_table,
 )
 from salaries.statistics import Percentiles
 
@@ -171,21 +172,22 @@ class CompanyAdmin(admin.ModelAdmin):
     inlines = [CompanyAliasInline]
 
 
-class RecomputeReminderMixin:
-    """Stored figures keep the rates and factors of their last normalization."""
+class RenormalizeOnSaveMixin:
+    """Stored yearly, dollar and PPP figures follow an edited rate or factor at once: the
+    observations and ranges it feeds are recomputed when it is saved."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self.message_user(
-            request,
-            "Stored figures use the rates and factors of their last normalization: after "
-            "editing, run `manage.py normalize_salaries` to recompute them.",
-            messages.WARNING,
-        )
+        table = conversion_table()
+        count = SalaryObservation.objects.filter(obj.fed_facts()).renormalize(table)
+        for published in PublishedRange.objects.filter(obj.fed_facts()):
+            published.normalize(table)
+            published.save()
+        self.message_user(request, f"Recomputed the figures of {count:,} observation(s).")
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(RecomputeReminderMixin, admin.ModelAdmin):
+class ExchangeRateAdmin(RenormalizeOnSaveMixin, admin.ModelAdmin):
     list_display = ["currency", "units_per_usd", "as_of", "source"]
     list_editable = ["units_per_usd"]
     list_filter = ["as_of", "currency"]
@@ -196,7 +198,7 @@ class ExchangeRateAdmin(RecomputeReminderMixin, admin.ModelAdmin):
 
 
 @admin.register(PurchasingPowerFactor)
-class PurchasingPowerFactorAdmin(RecomputeReminderMixin, admin.ModelAdmin):
+class PurchasingPowerFactorAdmin(RenormalizeOnSaveMixin, admin.ModelAdmin):
     list_display = ["country", "year", "lcu_per_international_dollar", "currency", "source"]
     list_editable = ["lcu_per_international_dollar"]
     list_filter = ["year", ("country", CountryFilter)]

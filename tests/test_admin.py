@@ -79,7 +79,7 @@ def test_rates_and_ppp_factors_are_editable(admin_client):
         },
         follow=True,
     )
-    assert b"normalize_salaries" in response.content  # the reminder to recompute
+    assert b"Recomputed the figures of" in response.content  # figures follow the factor
     factor.refresh_from_db()
     assert str(factor.lcu_per_international_dollar) == "32.250000"
 

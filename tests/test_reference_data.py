@@ -99,3 +99,70 @@ def test_the_ai_versus_ml_engineer_gap_is_a_cited_relative_figure(client):
     assert gap.source.key == "nepal-blog-2026"
     page = client.get("/salaries/machine-learning-engineer/").content.decode()
     assert "AI Engineer pay is 10–15% above Machine Learning Engineer pay worldwide" in page
+
+
+def test_edits_made_in_the_admin_survive_the_loader_and_update_takes_the_files(
+    admin_client,
+):
+    import io
+
+    from django.core.management import call_command
+
+    from salaries.models import ExchangeRate, PublishedRange, PurchasingPowerFactor, Source
+
+    rate = ExchangeRate.objects.get(currency="NPR", as_of__year=2024)
+    factor = PurchasingPowerFactor.objects.get(country="NP", year=2024)
+    published = PublishedRange.objects.get(seed_key="nepal-all-levels-monthly")
+    seeded = (rate.units_per_usd, factor.lcu_per_international_dollar, published.high)
+    rate.units_per_usd, factor.lcu_per_international_dollar = Decimal("150"), Decimal("40")
+    published.high, published.label = Decimal("170000"), "Nepal, all levels (checked)"
+    for row in (rate, factor, published):
+        row.save()
+    added = PublishedRange.objects.create(
+        source=Source.objects.get(key="nepal-blog-2026"), role=published.role, country="NP",
+        year=2026, period="month", currency=published.currency, low=Decimal("80000"),
+        high=Decimal("90000"), label="An editor's addition",
+    )  # fmt: skip
+
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    for row in (rate, factor, published):
+        row.refresh_from_db()
+    assert (rate.units_per_usd, factor.lcu_per_international_dollar) == (150, 40)
+    assert (published.high, published.label) == (170000, "Nepal, all levels (checked)")
+    assert PublishedRange.objects.filter(pk=added.pk).exists()
+    assert PublishedRange.objects.filter(source__key="nepal-blog-2026").count() == 14
+    report = out.getvalue()
+    assert "row(s) differ from the seed files; kept, as edited," in report
+    assert "exchange rate NPR 2024-12-31: units_per_usd" in report
+    assert "range nepal-all-levels-monthly: high, label" in report
+
+    call_command("load_reference_data", "--update", stdout=io.StringIO())
+    for row in (rate, factor, published):
+        row.refresh_from_db()
+    assert (rate.units_per_usd, factor.lcu_per_international_dollar, published.high) == seeded
+    assert PublishedRange.objects.filter(pk=added.pk).exists()  # nothing is ever deleted
+
+
+def test_saving_a_rate_in_the_admin_recomputes_the_figures_it_feeds(admin_client):
+    from salaries.models import ExchangeRate, Role, SalaryObservation, conversion_table
+    from tests.factories import SalaryObservationFactory
+
+    rate = ExchangeRate.objects.filter(currency="NPR").order_by("-as_of").first()
+    observation = SalaryObservationFactory(
+        role=Role.objects.get(slug="machine-learning-engineer"), employee_country="NP",
+        currency_id="NPR", amount=Decimal("1000000"), year=rate.as_of.year,
+    )  # fmt: skip
+    SalaryObservation.objects.filter(pk=observation.pk).renormalize(conversion_table())
+    url = f"/admin/salaries/exchangerate/{rate.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "note" in page
+    response = admin_client.post(
+        url,
+        {"currency": "NPR", "units_per_usd": "100", "as_of": rate.as_of.isoformat(),
+         "source": rate.source, "note": rate.note},
+        follow=True,
+    )  # fmt: skip
+    assert b"Recomputed the figures of" in response.content
+    observation.refresh_from_db()
+    assert observation.usd_yearly == Decimal("10000.00")

@@ -168,6 +168,11 @@ class PublishedRange(NormalizedFact):
     open_ended = models.BooleanField(
         default=False, help_text="The source says pay can go above the high bound (or has none)"
     )
+    seed_key = models.SlugField(
+        max_length=80, blank=True, editable=False,
+        help_text="The row of a seed file this range came from: loaders find it by this, so an "
+        "editor's changes to the range are kept",
+    )  # fmt: skip
     label = models.CharField(max_length=120, help_text="A short description in our own words")
     yearly_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     yearly_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -184,6 +189,11 @@ class PublishedRange(NormalizedFact):
             models.CheckConstraint(
                 condition=Q(low__isnull=False) | Q(high__isnull=False),
                 name="published_range_has_a_bound",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "seed_key"],
+                condition=~Q(seed_key=""),
+                name="published_range_unique_seed_key",
             ),
             models.CheckConstraint(
                 condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
@@ -346,8 +356,10 @@ class SalaryObservationQuerySet(models.QuerySet):
         assignments = ", ".join(f"{c} = r.{c}" for c in NORMALIZED_COLUMNS)
         done, last_id = 0, 0
         with transaction.atomic(), connection.cursor() as cursor:
+            # A second run in the same transaction finds the table, emptied by the first.
             cursor.execute(
-                "CREATE TEMP TABLE renormalized (id bigint PRIMARY KEY, yearly_amount numeric, "
+                "CREATE TEMP TABLE IF NOT EXISTS renormalized (id bigint PRIMARY KEY, "
+                "yearly_amount numeric, "
                 "usd_yearly numeric, ppp_yearly numeric, exchange_rate_id bigint, "
                 "ppp_factor_id bigint) ON COMMIT DROP"
             )

@@ -294,6 +294,11 @@ class ExchangeRate(models.Model):
     def __str__(self):
         return f"{self.currency_id} {self.units_per_usd} per USD ({self.as_of})"
 
+    def fed_facts(self) -> Q:
+        """Facts whose stored figures may use this rate: paid in its currency, or made PPP
+        through it (pay in dollars in a country whose factor is quoted in this currency)."""
+        return Q(currency=self.currency_id) | Q(ppp_factor__currency=self.currency_id)
+
 
 class PurchasingPowerFactorQuerySet(models.QuerySet):
     def latest_for(self, country: str):
@@ -326,6 +331,10 @@ class PurchasingPowerFactor(models.Model):
 
     def __str__(self):
         return f"{self.country.code} {self.year}: {self.lcu_per_international_dollar}"
+
+    def fed_facts(self) -> Q:
+        """Facts whose PPP figures may use this factor: those of its country."""
+        return Q(ppp_factor__country=self.country.code) | Q(ppp_factor__isnull=True)
 
 
 def conversion_table() -> ConversionTable:

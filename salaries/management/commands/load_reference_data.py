@@ -1,7 +1,9 @@
 """Load currencies, sources, exchange rates, PPP factors and the seed articles' published ranges.
 
-Idempotent: every row is matched on its natural key and updated in place, so `make run` can
-run it every time. The files live in salaries/seed/ (see README.md, "Data").
+Idempotent, and it never loses an edit: rows are matched on their natural key, what is missing
+is added, and a row that differs from the file (edited in the admin, say) is kept as it is and
+reported. `--update` takes the file's values instead (and recomputes the stored figures); no row
+is ever deleted. `make run` runs it every time. The files live in salaries/seed/ (README, "Data").
 """
 
 import csv
@@ -23,13 +25,16 @@ from salaries.models import (
     PublishedRange,
     PurchasingPowerFactor,
     Role,
+    RoleAlias,
     RoleFamily,
+    SalaryObservation,
     Source,
     conversion_table,
 )
 from salaries.remembered import data_changed
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+MICRO = Decimal("0.000001")  # rates and factors are stored to 6 decimal places
 SEED_SOURCE_KEYS = ["nepal-blog-2026", "somani-2026", "comprehensive-guide-2025"]
 
 
@@ -45,20 +50,34 @@ def blank_to_none(value: str):
 
 
 def role_named(name: str) -> Role:
+    """The role of this name, or the one it was merged into (its alias), or a new one."""
+    alias = RoleAlias.objects.filter(name__iexact=name).select_related("role").first()
+    if alias:
+        return alias.role
     return Role.objects.get_or_create(name=name, defaults={"family": RoleFamily.guess(name)})[0]
 
 
 class Command(BaseCommand):
-    help = "Load reference data and the cited seed figures (idempotent)."
+    help = "Load reference data and the cited seed figures (adds what is missing, keeps edits)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Take the file's values for rows that differ (edits made in the admin are lost)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, update=False, **options):
+        self.update, self.differing = update, []
         self.load_currencies()
         self.load_sources()
         self.load_exchange_rates()
         self.load_ppp_factors()
         count = self.load_published_ranges()
         gaps = self.load_pay_gaps()
+        if update and self.differing:
+            SalaryObservation.objects.all().renormalize(conversion_table())
         data_changed()  # rates and factors were written in bulk, without signals
         self.stdout.write(
             f"Reference data loaded: {Currency.objects.count()} currencies, "
@@ -66,6 +85,28 @@ class Command(BaseCommand):
             f"{PurchasingPowerFactor.objects.count()} PPP factors, "
             f"{Source.objects.count()} sources, {count} published ranges, {gaps} pay gaps."
         )
+        if self.differing:
+            verb = "took the file's values for" if update else "kept, as edited,"
+            self.stdout.write(f"{len(self.differing)} row(s) differ from the seed files; {verb}:")
+            for line in self.differing[:50]:
+                self.stdout.write(f"  {line}")
+            if not update:
+                self.stdout.write("Run with --update to take the files' values instead.")
+
+    def keep_or_update(self, model, key: dict, values: dict, label: str):
+        """Add the row if missing; if it differs from the file, keep it (or, with --update,
+        take the file's values) and note it. Returns the row."""
+        row, created = model.objects.get_or_create(**key, defaults=values)
+        if created:
+            return row
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changed:
+            self.differing.append(f"{label}: " + ", ".join(sorted(changed)))
+            if self.update:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                row.save()
+        return row
 
     def fail(self, name, line, message):
         raise CommandError(f"{name}, line {line}: {message}")
@@ -81,9 +122,10 @@ class Command(BaseCommand):
     def load_sources(self):
         for _line, row in read_seed("sources.csv"):
             published_on = blank_to_none(row["published_on"])
-            Source.objects.update_or_create(
-                key=row["key"],
-                defaults={
+            self.keep_or_update(
+                Source,
+                {"key": row["key"]},
+                {
                     "kind": row["kind"],
                     "title": row["title"],
                     "author": row["author"],
@@ -93,51 +135,37 @@ class Command(BaseCommand):
                     "url": row["url"],
                     "licence": row["licence"],
                 },
+                f"source {row['key']}",
             )
 
     def load_exchange_rates(self):
-        rates = []
         for line, row in read_seed("exchange_rates.csv"):
             try:
-                rates.append(
-                    ExchangeRate(
-                        currency_id=row["currency"],
-                        as_of=date.fromisoformat(row["as_of"]),
-                        units_per_usd=Decimal(row["units_per_usd"]),
-                        source=row["source"],
-                        note=row["note"],
-                    )
-                )
+                key = {"currency_id": row["currency"], "as_of": date.fromisoformat(row["as_of"])}
+                values = {"units_per_usd": Decimal(row["units_per_usd"]).quantize(MICRO)}
             except (ValueError, InvalidOperation) as exc:
                 self.fail("exchange_rates.csv", line, exc)
-        ExchangeRate.objects.bulk_create(
-            rates,
-            update_conflicts=True,
-            unique_fields=["currency", "as_of"],
-            update_fields=["units_per_usd", "source", "note"],
-        )
+            values |= {"source": row["source"], "note": row["note"]}
+            label = f"exchange rate {row['currency']} {row['as_of']}"
+            self.keep_or_update(ExchangeRate, key, values, label)
 
     def load_ppp_factors(self):
-        factors = []
         for line, row in read_seed("ppp_factors.csv"):
             if row["country"] not in countries:
                 self.fail("ppp_factors.csv", line, f"unknown country {row['country']!r}")
-            factors.append(
-                PurchasingPowerFactor(
-                    country=row["country"],
-                    year=int(row["year"]),
-                    lcu_per_international_dollar=Decimal(row["lcu_per_international_dollar"]),
-                    currency_id=row["currency"],
-                    source=row["source"],
-                    note=row["note"],
-                )
+            self.keep_or_update(
+                PurchasingPowerFactor,
+                {"country": row["country"], "year": int(row["year"])},
+                {
+                    "lcu_per_international_dollar": Decimal(
+                        row["lcu_per_international_dollar"]
+                    ).quantize(MICRO),
+                    "currency_id": row["currency"],
+                    "source": row["source"],
+                    "note": row["note"],
+                },
+                f"PPP factor {row['country']} {row['year']}",
             )
-        PurchasingPowerFactor.objects.bulk_create(
-            factors,
-            update_conflicts=True,
-            unique_fields=["country", "year"],
-            update_fields=["lcu_per_international_dollar", "currency", "source", "note"],
-        )
 
     def load_published_ranges(self) -> int:
         table = conversion_table()
@@ -158,62 +186,67 @@ class Command(BaseCommand):
                 industry, _ = Industry.objects.get_or_create(name=row["industry"])
             years_min = blank_to_none(row["years_min"])
             low, high = blank_to_none(row["low"]), blank_to_none(row["high"])
-            fact, _ = PublishedRange.objects.update_or_create(
-                source=sources[row["source"]],
-                role=role,
-                country=country,
-                city=city,
-                region=row["region"],
-                level=row["level"],
-                years_min=int(years_min) if years_min else None,
-                industry=industry,
-                pay_basis=row["pay_basis"],
-                employment_type=row["employment_type"],
-                period=row["period"],
-                currency_id=row["currency"],
-                low=Decimal(low) if low else None,
-                high=Decimal(high) if high else None,
-                defaults={
-                    "years_max": int(row["years_max"]) if row["years_max"] else None,
-                    "year": int(row["year"]),
-                    "label": row["label"],
-                    "open_ended": row["open_ended"] == "yes",
-                },
+            key = {
+                "source": sources[row["source"]], "role": role, "country": country, "city": city,
+                "region": row["region"], "level": row["level"],
+                "years_min": int(years_min) if years_min else None, "industry": industry,
+                "pay_basis": row["pay_basis"], "employment_type": row["employment_type"],
+                "period": row["period"], "currency_id": row["currency"],
+                "low": Decimal(low) if low else None, "high": Decimal(high) if high else None,
+            }  # fmt: skip
+            values = {
+                "years_max": int(row["years_max"]) if row["years_max"] else None,
+                "year": int(row["year"]),
+                "label": row["label"],
+                "open_ended": row["open_ended"] == "yes",
+            }
+            seed_key = {"source": key["source"], "seed_key": row["key"]}
+            # Found by its seed key; a range loaded before seed keys existed, by its fields.
+            fact = (
+                PublishedRange.objects.filter(**seed_key).first()
+                or PublishedRange.objects.filter(seed_key="", **key).first()
             )
-            fact.normalize(table)
-            fact.save()
+            if fact is None:
+                fact = PublishedRange(**key, **values, seed_key=row["key"])
+                fact.normalize(table)
+                fact.save()
+            elif not fact.seed_key:
+                fact.seed_key = row["key"]
+                fact.save(update_fields=["seed_key"])
+            else:
+                label = f"range {row['key']}"
+                fact = self.keep_or_update(PublishedRange, {"pk": fact.pk}, key | values, label)
+                if self.update:
+                    fact.normalize(table)
+                    fact.save()
             loaded.append(fact.pk)
-        # The file is the whole truth for these sources: a row removed from it goes here too.
-        PublishedRange.objects.filter(source__key__in=SEED_SOURCE_KEYS).exclude(
-            pk__in=loaded
-        ).delete()
+        # Ranges an editor added citing these sources, or removed from the file, stay: only an
+        # editor deletes a range.
         return len(loaded)
 
     def load_pay_gaps(self) -> int:
-        loaded = []
+        loaded = 0
         for line, row in read_seed("published_gaps.csv"):
             if row["source"] not in SEED_SOURCE_KEYS:
                 self.fail("published_gaps.csv", line, f"unknown source {row['source']!r}")
-            roles = [
-                Role.objects.get_or_create(name=name, defaults={"family": RoleFamily.guess(name)})[
-                    0
-                ]
-                for name in (row["role"], row["compared_to"])
-            ]
-            gap, _ = PublishedPayGap.objects.update_or_create(
-                source=Source.objects.get(key=row["source"]),
-                role=roles[0],
-                compared_to=roles[1],
-                country=row["country"],
-                defaults={
+            roles = [role_named(name) for name in (row["role"], row["compared_to"])]
+            if roles[0] == roles[1]:
+                continue  # the two roles were merged: a gap between a role and itself is none
+            self.keep_or_update(
+                PublishedPayGap,
+                {
+                    "source": Source.objects.get(key=row["source"]),
+                    "role": roles[0],
+                    "compared_to": roles[1],
+                    "country": row["country"],
+                },
+                {
                     "low_percent": Decimal(row["low_percent"]),
                     "high_percent": Decimal(row["high_percent"]),
                     "year": int(row["year"]),
                     "label": row["label"],
                 },
+                f"pay gap {row['role']} / {row['compared_to']}",
             )
-            loaded.append(gap.pk)
-        PublishedPayGap.objects.filter(source__key__in=SEED_SOURCE_KEYS).exclude(
-            pk__in=loaded
-        ).delete()
-        return len(loaded)
+            loaded += 1
+        return loaded
