@@ -12,6 +12,9 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# No client address, referrer or browser in the access log: beside a private link's URL
+# (/salaries/reports/<key>/) an address would tie a visitor to their salary report.
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket lives at one path per user (~/.gunicorn), so a second server (the

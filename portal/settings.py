@@ -217,6 +217,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account_locked.html"
 AXES_CLIENT_IP_CALLABLE = "portal.clients.client_address"
+# Keep addresses only while they guard against guessing: failed attempts (until reset or
+# cooled off), not a log of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Behind a proxy every request comes from the proxy's address: name the header that carries
 # the client's (e.g. HTTP_X_REAL_IP) so that the report limit and the login throttle apply per

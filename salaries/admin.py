@@ -214,6 +214,14 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "author", "publisher", "key"]
     prepopulated_fields = {"key": ["title"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # A source's kind decides what pages may list: one edit from "user report" to
+        # "survey" would list every visitor's report row by row. Set once, when added.
+        return ["key", "kind"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):

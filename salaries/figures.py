@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from django_countries import countries
 
 from salaries import statistics
-from salaries.models import Level, PublishedRange, Role, SalaryObservation
+from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source, SourceKind
 from salaries.money import DisplayUnit
 from salaries.remembered import remembered
 
@@ -501,16 +501,45 @@ def occupation_jsonld(role, country_name: str, summary: Summary, unit: DisplayUn
     return data
 
 
+def pooled(counts: dict, pools_reports=True) -> dict:
+    """{key: people a group's figures rest on} from statistics.counts_by: survey answers, and
+    the group's reports where at least MIN_REPORTS fall in it (and the grouping may pool them)."""
+    return {
+        key: count if pools_reports and reports >= MIN_REPORTS else count - reports
+        for key, (count, reports) in counts.items()
+    }
+
+
 def home() -> dict:
-    """The home page's totals and the roles with the most people behind them."""
-    return remembered(
-        "home",
-        lambda: {
-            "popular_roles": list(statistics.roles_with_most_observations(MIN_COUNT, 12)),
-            "report_count": SalaryObservation.objects.count(),
+    """The home page's total and the roles with the most people behind them, counted as the
+    pages count them."""
+
+    def compute():
+        total = pooled({"all": statistics.totals()})["all"]
+        by_role = pooled(statistics.counts_by(["role"]))
+        top = sorted((n, pk) for pk, n in by_role.items() if n >= MIN_COUNT)[-12:][::-1]
+        roles = Role.objects.in_bulk([pk for _, pk in top])
+        return {
+            "popular_roles": [(roles[pk], n) for n, pk in top],
+            "report_count": total,
             "range_count": PublishedRange.objects.count(),
-        },
-    )
+        }
+
+    return remembered("home", compute)
+
+
+def source_counts() -> list:
+    """Every source, with how many observations and ranges come from it; reports sent by
+    users are counted only as "fewer than 5" below that (the methodology page)."""
+
+    def compute():
+        sources = list(Source.objects.with_fact_counts().order_by("kind", "title"))
+        for source in sources:
+            if source.kind == SourceKind.USER_REPORT:
+                source.observations = People(source.observations)
+        return sources
+
+    return remembered("source-counts", compute)
 
 
 @dataclass(frozen=True)
@@ -536,6 +565,7 @@ def filter_choices() -> dict[str, list[Choice]]:
         role_names = dict(Role.objects.values_list("slug", "name"))
 
         def with_ranges(counts, ranged, name_of):
+            counts = {key: n for key, n in pooled(counts).items() if n >= MIN_COUNT}
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
                 Choice(key, name_of[key],
@@ -544,21 +574,23 @@ def filter_choices() -> dict[str, list[Choice]]:
             ]  # fmt: skip
 
         def counted(fields):
-            counts = statistics.counts_by(fields, MIN_COUNT)
+            # Figures under these filters rest on survey answers alone (see the rules above).
+            counts = pooled(statistics.counts_by(fields), pools_reports=False)
             choices = [
                 Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people")
                 for key, n in counts.items()
+                if n >= MIN_COUNT
             ]
             return sorted(choices, key=lambda choice: choice.name.lower())
 
         return {
             "role": with_ranges(
-                statistics.counts_by(["role__slug"], MIN_COUNT),
+                statistics.counts_by(["role__slug"]),
                 PublishedRange.objects.values_list("role__slug", flat=True),
                 role_names,
             ),
             "country": with_ranges(
-                statistics.counts_by(["employee_country"], MIN_COUNT),
+                statistics.counts_by(["employee_country"]),
                 PublishedRange.objects.exclude(country="").values_list("country", flat=True),
                 names,
             ),
@@ -572,17 +604,15 @@ def filter_choices() -> dict[str, list[Choice]]:
 
 def roles_with_figures():
     """Slugs of roles whose page shows figures: a median, or a published range."""
-    observed = statistics.groups_with_observations(["role"], MIN_MEDIAN)
-    ranged = PublishedRange.objects.values("role")
-    return (
-        Role.objects.filter(pk__in=observed.union(ranged))
-        .order_by("slug")
-        .values_list("slug", flat=True)
-    )
+    observed = {key for key, n in pooled(statistics.counts_by(["role__slug"])).items()
+                if n >= MIN_MEDIAN}  # fmt: skip
+    ranged = set(PublishedRange.objects.values_list("role__slug", flat=True))
+    return sorted(observed | ranged)
 
 
 def role_countries_with_figures() -> list[tuple[str, str]]:
     """(role slug, country code) pairs whose page shows figures: a median, or a range."""
-    observed = statistics.groups_with_observations(["role__slug", "employee_country"], MIN_MEDIAN)
+    counts = pooled(statistics.counts_by(["role__slug", "employee_country"]))
+    observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
     ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
-    return sorted(set(observed) | set(ranged))
+    return sorted(observed | set(ranged))

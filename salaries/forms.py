@@ -194,6 +194,8 @@ MAX_USD_YEARLY = Decimal(5_000_000)
 
 def role_named(title: str):
     """Our role with this title (or slug, or alias), ignoring case; None when we have none."""
+    if "\x00" in title:
+        return None  # no title has one, and PostgreSQL refuses it in a query
     return (
         Role.objects.filter(Q(name__iexact=title) | Q(slug=title.lower())).first()
         or Role.objects.filter(aliases__name__iexact=title).first()

@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
 )
 
-from salaries.models import Role, SalaryObservation, SourceKind, conversion_table
+from salaries.models import SalaryObservation, SourceKind, conversion_table
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 # The summary also reads the 1st and 99th percentiles, for the histogram's bounds.
@@ -213,36 +213,21 @@ def sources_of(observations):
     )
 
 
-def roles_with_most_observations(minimum: int, limit: int):
-    """Roles with at least `minimum` observations, most first (each with `reports`)."""
-    return (
-        Role.objects.annotate(reports=Count("salaryobservation"))
-        .filter(reports__gte=minimum)
-        .order_by("-reports")[:limit]
-    )
+def totals() -> tuple[int, int]:
+    """(observations, of which user reports) in all."""
+    row = SalaryObservation.objects.aggregate(n=Count("id"), reports=REPORTS)
+    return row["n"], row["reports"]
 
 
-def counts_by(fields: list[str], minimum: int):
-    """{value (or tuple of values) of `fields`: observations} for values with at least
-    `minimum` observations, in one GROUP BY."""
+def counts_by(fields: list[str]) -> dict:
+    """{value (or tuple of values) of `fields`: (observations, of which user reports)}, in one
+    GROUP BY (salaries.figures decides which of them may be counted)."""
     rows = (
         SalaryObservation.objects.values_list(*fields)
-        .annotate(n=Count("id"))
-        .filter(n__gte=minimum)
+        .annotate(n=Count("id"), reports=REPORTS)
         .order_by()
     )
-    return {(row[0] if len(fields) == 1 else tuple(row[:-1])): row[-1] for row in rows}
-
-
-def groups_with_observations(fields: list[str], minimum: int):
-    """The values of `fields` shared by at least `minimum` observations (e.g. role and
-    country pairs), as tuples."""
-    return (
-        SalaryObservation.objects.values_list(*fields)
-        .annotate(n=Count("id"))
-        .filter(n__gte=minimum)
-        .values_list(*fields)
-    )
+    return {(row[0] if len(fields) == 1 else tuple(row[:-2])): row[-2:] for row in rows}
 
 
 OUTLIER_FACTOR = 3

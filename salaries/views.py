@@ -21,7 +21,6 @@ from salaries.models import (
     Role,
     SalaryObservation,
     SalaryReport,
-    Source,
 )
 from salaries.money import Display, display_unit
 
@@ -231,8 +230,7 @@ def spreadsheet_safe(value):
 
 @require_safe
 def methodology(request):
-    sources = Source.objects.with_fact_counts().order_by("kind", "title")
-    return render(request, "salaries/methodology.html", {"sources": sources})
+    return render(request, "salaries/methodology.html", {"sources": figures.source_counts()})
 
 
 REPORTS_PER_HOUR = 5

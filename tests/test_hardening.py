@@ -90,3 +90,11 @@ def test_a_stale_form_token_gives_our_page_and_keeps_what_was_typed():
     assert 'value="Kathmandu"' in page and 'name="csrfmiddlewaretoken"' in page
     other = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
     assert other.status_code == 403 and b"Please send that again" in other.content
+
+
+def test_behind_a_proxy_the_address_the_proxy_added_counts(settings, rf):
+    from portal.clients import client_address
+
+    settings.CLIENT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_address(request) == "198.51.100.7"  # not what the client wrote first

@@ -322,3 +322,28 @@ def test_repeated_and_inert_parameters_share_the_remembered_figures(
     client.get("/salaries/", {"role": DS, "level": "mid"})
     with django_assert_max_num_queries(12):  # no aggregate query: the same remembered figures
         client.get("/salaries/", {"role": DS, "level": ["mid", "mid"], "pay_basis": "base"})
+
+
+# 4. Counts outside the panels follow the same rules -------------------------------------------
+
+
+def test_lists_totals_sitemap_and_sources_do_not_count_a_lone_report(client, moderator):
+    survey_rows(4, country="PT")
+    approve(moderator, [6_500_000], country="PT")
+    listing = body(client.get("/salaries/"))
+    assert "Data Scientist (" not in listing  # 4 survey answers: not an option yet
+    assert "/salaries/data-scientist/pt/" not in body(client.get("/sitemap.xml"))
+    home = body(client.get("/"))
+    assert re.search(r"<p class=\"muted\">4 individual reports", home)
+    methodology = re.sub(r"\s+", " ", body(client.get("/methodology/")))
+    assert re.search(r"Reports from Talab users.*?<td class=\"num\">fewer than 5</td>", methodology)
+
+
+def test_a_source_kind_cannot_be_changed_once_set(admin_client):
+    from salaries.models import Source
+
+    users = Source.objects.get(key="user-reports")
+    url = f"/admin/salaries/source/{users.pk}/change/"
+    admin_client.post(url, {"title": "Reports", "kind": "survey", "year": 2026})
+    users.refresh_from_db()
+    assert users.kind == "user_report"

@@ -444,3 +444,26 @@ def test_old_counters_are_forgotten(client):
     Counter.objects.create(key="k", window_start=timezone.now() - timedelta(days=3), count=9)
     call_command("forget_counters", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert list(Counter.objects.values_list("count", flat=True)) == [1]
+
+
+def test_odd_links_and_titles_never_give_a_500(client):
+    assert client.get(SUBMIT, {"role": "\x00"}).status_code == 200
+    assert submit(client, role="bad\x00title").status_code == 400
+
+
+def test_a_second_click_on_withdraw_is_harmless(client):
+    link = link_of(submit(client))
+    report = SalaryReport.objects.get()
+    report.withdraw()
+    report.withdraw()  # the second request of a double click, already holding the report
+    assert not SalaryReport.objects.exists()
+    assert client.post(link, {"confirm": "on"}).status_code == 404
+
+
+def test_a_report_withdrawn_while_a_moderator_decides_gives_a_message(client, moderator):
+    submit(client)
+    report = SalaryReport.objects.get()
+    stale = SalaryReport.objects.get(pk=report.pk)
+    report.withdraw()
+    with pytest.raises(ValueError, match="withdrawn by its sender meanwhile"):
+        stale.approve(by=moderator.user)

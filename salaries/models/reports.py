@@ -138,7 +138,9 @@ class SalaryReport(PrivateLink):
 
     def _lock_pending(self):
         """Lock the row, so two moderators cannot decide the same report at once."""
-        current = SalaryReport.objects.select_for_update().get(pk=self.pk)
+        current = SalaryReport.objects.select_for_update().filter(pk=self.pk).first()
+        if current is None:
+            raise AlreadyDecided(f"Report {self.pk} was withdrawn by its sender meanwhile.")
         if current.status != ReportStatus.PENDING:
             raise AlreadyDecided(current.decision_text)
 
@@ -219,7 +221,9 @@ class SalaryReport(PrivateLink):
     def withdraw(self) -> None:
         """The submitter takes the report back, for good: it and its observation are deleted
         (the figures move back); the audit trail keeps only that a withdrawal happened."""
-        report = SalaryReport.objects.select_for_update().get(pk=self.pk)
+        report = SalaryReport.objects.select_for_update().filter(pk=self.pk).first()
+        if report is None:
+            return  # withdrawn a moment ago (a second click): nothing left to do
         observation = report.observation
         ModerationEvent.record(report, ModerationEvent.Action.WITHDRAWN, None)
         report.delete()
