@@ -13,6 +13,7 @@ from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
 from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
 from salaries.money import latest_rates, local_currencies, local_currency
+from salaries.remembered import remembered
 from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
@@ -342,15 +343,19 @@ class SalaryReportForm(forms.ModelForm):
         return {
             "form": self,
             "roles": figures.filter_choices()["role"],
-            "currency_of_country": json.dumps(local_currencies()),
-            "usd_rates": json.dumps(latest_rates()),
+            # Reference data: remembered until it changes, like figures.
+            "currency_of_country": remembered(
+                "local-currencies", lambda: json.dumps(local_currencies())
+            ),
+            "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
         }
 
     def fingerprint(self, sender: str) -> str:
         """The same figures from the same sender give the same value (and nothing else)."""
         data = self.cleaned_data
+        amount = format(data["amount"].normalize(), "f")  # 100000 and 100000.00 are one amount
         parts = [sender, data["role"].lower(), data["country"], data["level"], data["year"],
-                 data["period"], data["currency"].code, data["amount"]]  # fmt: skip
+                 data["period"], data["currency"].code, amount]  # fmt: skip
         return digest("|".join(map(str, parts)))
 
     def save(self, commit=True):

@@ -148,10 +148,6 @@ class Histogram:
     def total(self) -> int:
         return sum(b.count for b in self.bins)
 
-    @property
-    def tallest(self) -> int:
-        return max((b.count for b in self.bins), default=0)
-
 
 def nice_width(span: float, target_bins: int) -> float:
     """A bin width of 1, 2 or 5 times a power of ten giving about target_bins bins."""

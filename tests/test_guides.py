@@ -38,7 +38,7 @@ def test_a_guide_shows_live_figures_that_follow_the_data(
 ):
     url = "/guides/machine-learning-engineer-india/"
     before = text_of(client.get(url))
-    assert "Live figures" in before and "Not enough reports yet" in before
+    assert "Figures from our data" in before and "Not enough reports yet" in before
     role = Role.objects.get(slug="machine-learning-engineer")
     with django_capture_on_commit_callbacks(execute=True):
         for amount in (20_000, 21_000, 22_000, 23_000, 24_000):

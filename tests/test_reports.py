@@ -467,3 +467,8 @@ def test_a_report_withdrawn_while_a_moderator_decides_gives_a_message(client, mo
     report.withdraw()
     with pytest.raises(ValueError, match="withdrawn by its sender meanwhile"):
         stale.approve(by=moderator.user)
+
+
+def test_the_same_amount_written_two_ways_is_one_duplicate(client):
+    assert submit(client, amount="150000").status_code == 302
+    assert submit(client, amount="150000.00").status_code == 400
