@@ -8,7 +8,7 @@ LOCAL_ENV := HTTPS=0
 # The aijobs.net survey (CC0) is imported from here when present; it is never committed.
 AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
-.PHONY: install browser run load test format superuser shell db-start db-stop clean
+.PHONY: install browser run load test format superuser shell db-start db-stop backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,15 @@ db-start: install
 
 db-stop: install
 	$(PY) -m portal.embedded_postgres stop
+
+# make backup [FILE=backups/talab-YYYYMMDD-HHMM.dump]; make restore FILE=...
+FILE ?= backups/talab-$(shell date +%Y%m%d-%H%M).dump
+backup: install
+	mkdir -p $(dir $(FILE))
+	$(LOCAL_ENV) $(PY) manage.py backup "$(FILE)"
+
+restore: install
+	$(LOCAL_ENV) $(PY) manage.py restore "$(FILE)"
 
 clean:
 	-test -x $(PY) && $(PY) -m portal.embedded_postgres stop

@@ -8,8 +8,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+import psycopg
 import pytest
+from django.conf import settings
+from psycopg import sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -79,3 +83,61 @@ def start_gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
         stop(server)
         raise
     return server, base_url
+
+
+def server_params() -> dict:
+    """How to reach the PostgreSQL server the settings point at (not a database on it)."""
+    db = settings.DATABASES["default"]
+    options = db.get("OPTIONS", {})
+    return {
+        # dj-database-url puts a Unix socket directory in OPTIONS["host"], not HOST.
+        "host": db.get("HOST") or options.get("host") or "",
+        "port": str(db.get("PORT") or ""),
+        "user": db.get("USER") or "",
+        "password": db.get("PASSWORD") or "",
+        "sslmode": options.get("sslmode"),
+    }
+
+
+def database_url(params: dict, name: str) -> str:
+    """A postgres:// URL for database `name` that dj-database-url parses."""
+    auth = quote(params["user"], safe="")
+    if params["password"]:
+        auth += ":" + quote(params["password"], safe="")
+    query = {}
+    if params["sslmode"]:
+        query["sslmode"] = params["sslmode"]
+    host = params["host"]
+    if host.startswith("/"):  # a Unix socket directory
+        netloc, query["host"] = f"{auth}@", host
+    else:
+        netloc = f"{auth}@{host}" + (f":{params['port']}" if params["port"] else "")
+    url = f"postgres://{netloc}/{name}"
+    return f"{url}?{urlencode(query, safe='/')}" if query else url
+
+
+def admin_connection(params: dict):
+    kwargs = {
+        "dbname": "postgres",
+        "host": params["host"] or None,
+        "port": params["port"] or None,
+        "user": params["user"] or None,
+        "password": params["password"] or None,
+        "connect_timeout": 5,
+    }
+    if params["sslmode"]:
+        kwargs["sslmode"] = params["sslmode"]
+    return psycopg.connect(autocommit=True, **{k: v for k, v in kwargs.items() if v})
+
+
+def drop_database(params: dict, name: str) -> None:
+    with admin_connection(params) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def create_database(params: dict, name: str) -> None:
+    drop_database(params, name)
+    with admin_connection(params) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

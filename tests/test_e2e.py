@@ -11,7 +11,7 @@ import os
 import re
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 
@@ -22,11 +22,16 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="end-to-end tests need the playwright package"
 )
 
-import psycopg  # noqa: E402
-from django.conf import settings  # noqa: E402
-from psycopg import sql  # noqa: E402
 
-from tests.servers import manage, start_gunicorn, stop  # noqa: E402
+from tests.servers import (  # noqa: E402
+    create_database,
+    database_url,
+    drop_database,
+    manage,
+    server_params,
+    start_gunicorn,
+    stop,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -43,64 +48,6 @@ LANDING = "/salaries/machine-learning-engineer/np/"
 # Monthly NPR pay per level: far enough apart that the median moves with the level filter.
 LEVEL_PAY = {"entry": (60_000, 90_000), "mid": (120_000, 180_000), "senior": (250_000, 400_000)}
 ROWS_PER_LEVEL = 20
-
-
-def server_params() -> dict:
-    """How to reach the PostgreSQL server the settings point at (not a database on it)."""
-    db = settings.DATABASES["default"]
-    options = db.get("OPTIONS", {})
-    return {
-        # dj-database-url puts a Unix socket directory in OPTIONS["host"], not HOST.
-        "host": db.get("HOST") or options.get("host") or "",
-        "port": str(db.get("PORT") or ""),
-        "user": db.get("USER") or "",
-        "password": db.get("PASSWORD") or "",
-        "sslmode": options.get("sslmode"),
-    }
-
-
-def database_url(params: dict, name: str) -> str:
-    """A postgres:// URL for database `name` that dj-database-url parses."""
-    auth = quote(params["user"], safe="")
-    if params["password"]:
-        auth += ":" + quote(params["password"], safe="")
-    query = {}
-    if params["sslmode"]:
-        query["sslmode"] = params["sslmode"]
-    host = params["host"]
-    if host.startswith("/"):  # a Unix socket directory
-        netloc, query["host"] = f"{auth}@", host
-    else:
-        netloc = f"{auth}@{host}" + (f":{params['port']}" if params["port"] else "")
-    url = f"postgres://{netloc}/{name}"
-    return f"{url}?{urlencode(query, safe='/')}" if query else url
-
-
-def admin_connection(params: dict):
-    kwargs = {
-        "dbname": "postgres",
-        "host": params["host"] or None,
-        "port": params["port"] or None,
-        "user": params["user"] or None,
-        "password": params["password"] or None,
-        "connect_timeout": 5,
-    }
-    if params["sslmode"]:
-        kwargs["sslmode"] = params["sslmode"]
-    return psycopg.connect(autocommit=True, **{k: v for k, v in kwargs.items() if v})
-
-
-def drop_database(params: dict) -> None:
-    with admin_connection(params) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(E2E_DATABASE))
-        )
-
-
-def create_database(params: dict) -> None:
-    drop_database(params)
-    with admin_connection(params) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(E2E_DATABASE)))
 
 
 def write_salaries_csv(path: Path) -> None:
@@ -146,7 +93,7 @@ def live_server_url(tmp_path_factory):
         "HTTPS": "0",
         "CLIENT_IP_META_KEY": "HTTP_X_REAL_IP",
     }
-    create_database(params)
+    create_database(params, E2E_DATABASE)
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
@@ -163,7 +110,7 @@ def live_server_url(tmp_path_factory):
         finally:
             stop(server)
     finally:
-        drop_database(params)
+        drop_database(params, E2E_DATABASE)
 
 
 @pytest.fixture
