@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -101,9 +101,11 @@ class RoleAdmin(admin.ModelAdmin):
     )
     def merge_roles(self, request, queryset):
         # Counting only the selected roles keeps the changelist itself free of a big join.
-        roles = queryset.annotate(observations=Count("salaryobservation")).order_by(
-            "-observations", "name"
-        )
+        roles = queryset.annotate(
+            observations=Count("salaryobservation", distinct=True),
+            ranges=Count("publishedrange", distinct=True),
+            reports=Count("salaryreport", distinct=True),
+        ).order_by("-observations", "name")
         if roles.count() < 2:
             self.message_user(request, "Select at least two roles to merge.", messages.WARNING)
             return None
@@ -111,10 +113,12 @@ class RoleAdmin(admin.ModelAdmin):
         if form.is_valid():
             target = form.cleaned_data["target"]
             merged = [role for role in roles if role.pk != target.pk]
-            for role in merged:
-                role.merge_into(target)
+            with transaction.atomic():  # all of them, or none
+                notes = [note for role in merged for note in role.merge_into(target)]
             names = ", ".join(role.name for role in merged)
             self.message_user(request, f"Merged {names} into {target}; their titles are aliases.")
+            for note in notes:
+                self.message_user(request, note, messages.WARNING)
             return None
         return action_form_page(
             self,

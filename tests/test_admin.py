@@ -99,3 +99,59 @@ def test_merging_roles_moves_facts_and_keeps_the_old_title_as_an_alias(admin_cli
     assert SalaryObservation.objects.filter(role=target).count() == 3
     assert PublishedRange.objects.filter(role=target).count() == ranges_before
     assert RoleAlias.objects.get(name="ML Engineer").role == target
+
+
+def test_merging_roles_with_a_pay_gap_and_a_duplicate_range_succeeds_whole(admin_client):
+    from salaries.models import PublishedPayGap, PublishedRange, Role, RoleAlias
+
+    mle = Role.objects.get(slug="machine-learning-engineer")
+    ai = Role.objects.get(name="AI Engineer")
+    assert PublishedPayGap.objects.filter(role=ai, compared_to=mle).exists()  # seeded
+    seeded = PublishedRange.objects.filter(role=mle).first()
+    PublishedRange.objects.create(  # the same range, filed under the other role
+        source=seeded.source, role=ai, country=seeded.country, city=seeded.city,
+        region=seeded.region, level=seeded.level, years_min=seeded.years_min,
+        industry=seeded.industry, pay_basis=seeded.pay_basis,
+        employment_type=seeded.employment_type, period=seeded.period,
+        currency=seeded.currency, low=seeded.low, high=seeded.high, year=seeded.year,
+        label="a twin",
+    )  # fmt: skip
+    before = PublishedRange.objects.count()
+    selection = {"action": "merge_roles", "_selected_action": [mle.pk, ai.pk]}
+    confirm = admin_client.post(reverse("admin:salaries_role_changelist"), selection)
+    assert b"AI Engineer: 0 observations, 1 published ranges, 0 salary reports" in confirm.content
+    response = admin_client.post(
+        reverse("admin:salaries_role_changelist"),
+        {**selection, "apply": "1", "target": mle.pk},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Merged AI Engineer into Machine Learning Engineer" in page
+    assert "Dropped the pay gap" in page and "Kept once the published range" in page
+    assert not Role.objects.filter(name="AI Engineer").exists()
+    assert RoleAlias.objects.filter(name="AI Engineer", role=mle).exists()
+    assert PublishedRange.objects.count() == before - 1
+    assert not PublishedPayGap.objects.filter(role=mle, compared_to=mle).exists()
+
+
+def test_a_merge_that_fails_leaves_every_role_as_it_was(admin_client, monkeypatch):
+    from salaries.models import Role
+
+    roles = [Role.objects.create(name=f"Role {i}") for i in range(3)]
+    calls = []
+    original = Role.merge_into
+
+    def merge_then_fail(self, target):
+        calls.append(self)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return original(self, target)
+
+    monkeypatch.setattr(Role, "merge_into", merge_then_fail)
+    selection = {"action": "merge_roles", "_selected_action": [r.pk for r in roles]}
+    with pytest.raises(RuntimeError):
+        admin_client.post(
+            reverse("admin:salaries_role_changelist"),
+            {**selection, "apply": "1", "target": roles[0].pk},
+        )
+    assert Role.objects.filter(pk__in=[r.pk for r in roles]).count() == 3  # none merged

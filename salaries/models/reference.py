@@ -159,8 +159,11 @@ class Role(SluggedModel):
         return reverse("salaries:role", args=[self.slug])
 
     @transaction.atomic
-    def merge_into(self, target: "Role") -> None:
-        """Fold this role into `target`: its facts move over and its title becomes an alias."""
+    def merge_into(self, target: "Role") -> list[str]:
+        """Fold this role into `target`: its facts move over and its title becomes an alias.
+        Facts that would clash are folded, and the notes returned say how: a pay gap between
+        the two roles is dropped (a role is not paid more than itself), a published range
+        that `target` already has is kept once."""
         if target.pk == self.pk:
             raise ValueError("A role cannot be merged into itself")
         # Looked up by name: facts and reports import this module, so it cannot import them.
@@ -168,6 +171,16 @@ class Role(SluggedModel):
         PublishedRange = apps.get_model("salaries", "PublishedRange")
         PublishedPayGap = apps.get_model("salaries", "PublishedPayGap")
         SalaryReport = apps.get_model("salaries", "SalaryReport")
+        notes = []
+        between = PublishedPayGap.objects.filter(
+            Q(role=self, compared_to=target) | Q(role=target, compared_to=self)
+        )
+        for gap in between:
+            notes.append(f"Dropped the pay gap “{gap.label}”: it compared {self} with {target}.")
+        between.delete()
+        for duplicate in self.ranges_target_has(target):
+            notes.append(f"Kept once the published range “{duplicate.label}”, which both had.")
+            duplicate.delete()
         SalaryObservation.objects.filter(role=self).update(role=target)
         PublishedRange.objects.filter(role=self).update(role=target)
         PublishedPayGap.objects.filter(role=self).update(role=target)
@@ -178,6 +191,21 @@ class Role(SluggedModel):
         self.aliases.update(role=target)
         RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
         self.delete()
+        return notes
+
+    def ranges_target_has(self, target: "Role"):
+        """This role's published ranges that `target` has too, the same in every other way
+        (compared in Python: empty fields must match empty fields, which SQL's = does not)."""
+        PublishedRange = apps.get_model("salaries", "PublishedRange")
+        same = [
+            "source", "country", "city", "region", "level", "years_min", "industry",
+            "pay_basis", "employment_type", "period", "currency", "low", "high",
+        ]  # fmt: skip
+        theirs = set(PublishedRange.objects.filter(role=target).values_list(*same))
+        mine = PublishedRange.objects.filter(role=self).values_list("pk", *same)
+        return PublishedRange.objects.filter(
+            pk__in=[pk for pk, *fields in mine if tuple(fields) in theirs]
+        )
 
 
 class RoleAlias(models.Model):
