@@ -25,7 +25,7 @@ load: install
 	$(LOCAL_ENV) $(PY) manage.py load_reference_data
 	$(LOCAL_ENV) $(PY) manage.py load_guides
 	@if [ -f "$(AIJOBS_CSV)" ]; then \
-		$(LOCAL_ENV) $(PY) manage.py import_salaries "$(AIJOBS_CSV)" --format aijobs; \
+		$(LOCAL_ENV) $(PY) manage.py import_salaries "$(AIJOBS_CSV)" --format aijobs --replace; \
 	else echo "No survey file at $(AIJOBS_CSV); skipping its import."; fi
 
 run: load

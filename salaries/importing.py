@@ -101,6 +101,8 @@ class ImportResult:
     rows_read: int = 0
     added: int = 0
     already_present: int = 0
+    restated: int = 0  # present, with the source's derived figures updated in place
+    removed: int = 0  # gone from the new snapshot (with replace)
     errors: list[tuple[int, str]] = field(default_factory=list)
     imported: bool = False
     batch: ImportBatch | None = None
@@ -182,9 +184,21 @@ def text(value: str, column: str, max_length: int, required=True) -> str:
     return value
 
 
-def row_key(raw: dict, seen: Counter) -> str:
-    content = "\x1f".join(f"{k}={(v or '').strip()}" for k, v in sorted(raw.items()) if k)
-    digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
+# What a row's identity rests on: what the source says about the person, parsed, so that a later
+# release that reformats a number ("150000" as "150000.0") or restates a figure the source
+# derives itself (salary_in_usd) brings back the same observation, not a second person.
+DERIVED_FIELDS = {"line", "key", "amount_usd"}
+
+
+def row_key(row: "Row", seen: Counter) -> str:
+    """The row's identity within its source: a hash of its parsed, non-derived fields, and how
+    many identical rows came before it (a survey holds identical answers from different people)."""
+    values = [
+        f"{name}={format(value.normalize(), 'f') if isinstance(value, Decimal) else value}"
+        for name, value in sorted(vars(row).items())
+        if name not in DERIVED_FIELDS
+    ]
+    digest = hashlib.sha1("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
     seen[digest] += 1
     return f"{digest}#{seen[digest]}"
 
@@ -316,7 +330,9 @@ def read_rows(path: Path, reader: Reader, progress=None):
                     errors.append((line, f"expected {len(header)} fields"))
                     continue
                 try:
-                    rows.append(reader.parse(line, row_key(raw, seen), raw))
+                    row = reader.parse(line, "", raw)
+                    row.key = row_key(row, seen)
+                    rows.append(row)
                 except RowError as exc:
                     errors.append((line, str(exc)))
                 if progress and len(rows) % 10000 == 0 and rows:
@@ -369,7 +385,10 @@ def import_file(
     source: Source,
     skip_invalid: bool = False,
     progress=None,
+    replace: bool = False,
 ) -> ImportResult:
+    """Import a file's rows into `source`. With `replace`, the file is the source's new
+    snapshot: rows gone from it are removed, rows restated are updated in place."""
     result = ImportResult()
     reader = READERS[fmt](set(Currency.objects.values_list("code", flat=True)))
     rows, errors = read_rows(path, reader, progress)
@@ -379,15 +398,31 @@ def import_file(
         return result
     result.imported = True
 
-    existing = set(
-        SalaryObservation.objects.filter(source=source).values_list("source_key", flat=True)
+    existing = dict(
+        SalaryObservation.objects.filter(source=source).values_list(
+            "source_key", "source_amount_usd"
+        )
     )
     new_rows = [row for row in rows if row.key not in existing]
     result.already_present = len(rows) - len(new_rows)
+    restated = [row for row in rows if row.key in existing and existing[row.key] != row.amount_usd]
+    gone = set(existing) - {row.key for row in rows} if replace else set()
 
-    if not new_rows:
+    if not (new_rows or restated or gone):
         return result
     with transaction.atomic():
+        for row in restated:
+            SalaryObservation.objects.filter(source=source, source_key=row.key).update(
+                source_amount_usd=row.amount_usd
+            )
+        result.restated = len(restated)
+        if gone:
+            result.removed = SalaryObservation.objects.filter(
+                source=source, source_key__in=gone
+            ).delete()[0]
+        if not new_rows:
+            data_changed()
+            return result
         batch = ImportBatch.objects.create(
             source=source,
             file_name=path.name,

@@ -199,3 +199,29 @@ def test_an_hourly_rate_too_large_for_a_year_is_a_row_error(tmp_path, capsys):
     assert "line 2: amount 900000000.00 hourly is implausibly large over a year" in (
         capsys.readouterr().err
     )
+
+
+def test_a_restated_row_reimports_as_the_same_observation(tmp_path, capsys):
+    run_import(write(tmp_path, HEADER, "2024,SE,FT,Data Scientist,60000,GBP,76000,GB,0,GB,M"))
+    first = SalaryObservation.objects.get()
+    # The next release formats the salary differently and restates its own dollar figure.
+    restated = "2024,SE,FT,Data Scientist,60000.00,GBP,75500,GB,0,GB,M"
+    run_import(write(tmp_path, HEADER, restated, name="next.csv"))
+    assert SalaryObservation.objects.count() == 1
+    again = SalaryObservation.objects.get()
+    assert again.pk == first.pk and again.source_amount_usd == 75500
+    assert "1 already present (1 restated and updated)" in capsys.readouterr().out
+
+
+def test_replace_makes_a_file_the_sources_new_snapshot(tmp_path, capsys):
+    stays = "2024,SE,FT,Data Scientist,60000,GBP,76000,GB,0,GB,M"
+    goes = "2024,MI,FT,Data Scientist,40000,GBP,50000,GB,0,GB,M"
+    run_import(write(tmp_path, HEADER, stays, goes, GOOD))
+    assert SalaryObservation.objects.count() == 3
+    arrives = "2025,EN,FT,Data Analyst,30000,GBP,38000,GB,0,GB,S"
+    run_import(write(tmp_path, HEADER, stays, GOOD, arrives, name="next.csv"), "--replace")
+    assert SalaryObservation.objects.count() == 3
+    assert not SalaryObservation.objects.filter(amount=40000).exists()
+    assert SalaryObservation.objects.filter(role__name="Data Analyst").exists()
+    out = capsys.readouterr().out
+    assert "1 added, 2 already present" in out.splitlines()[-1] and "1 removed" in out

@@ -23,8 +23,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="Import the valid rows, skip the bad ones"
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="The file is the source's new snapshot: remove the source's rows it no longer "
+            "has (rows it restates are updated in place either way)",
+        )
 
-    def handle(self, *args, path: Path, format: str, source: str | None, skip_invalid, **opts):
+    def handle(
+        self, *args, path: Path, format: str, source: str | None, skip_invalid, replace, **opts
+    ):
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file")
         key = source or (AIJOBS_SOURCE_KEY if format == "aijobs" else None)
@@ -41,7 +49,7 @@ class Command(BaseCommand):
             self.stderr.write(f"  checked {count:,} rows…")
 
         try:
-            result = import_file(path, format, source_obj, skip_invalid, progress)
+            result = import_file(path, format, source_obj, skip_invalid, progress, replace)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from None
 
@@ -55,7 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{path.name}: {result.rows_read:,} rows read, {result.added:,} added, "
-                f"{result.already_present:,} already present, {len(result.errors):,} skipped "
+                f"{result.already_present:,} already present ({result.restated:,} restated and "
+                f"updated), {result.removed:,} removed, {len(result.errors):,} skipped "
                 f"as invalid. {source_obj.title} now has "
                 f"{source_obj.salaryobservation_set.count():,} observations."
             )
