@@ -200,9 +200,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Features no page uses, switched off for every page (portal.middleware).
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 # Admin login throttling (django-axes, counted in the database so it holds across workers):
