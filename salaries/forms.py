@@ -250,7 +250,7 @@ class SalaryReportForm(forms.ModelForm):
         }
         help_texts = {
             "amount": "Before tax, for the period you choose.",
-            "company": "Shown only as part of totals, never beside your figures.",
+            "company": "Never published: it helps moderators check reports.",
             "currency": "Follows the country; change it if you are paid in another currency.",
         }
         widgets = {"country": PlainSelect, "currency": PlainSelect}
