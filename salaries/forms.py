@@ -34,13 +34,19 @@ def offer_choices_with_data(form, names):
         field.widget.choices = [("", empty), *options]
 
 
-class CompareForm(forms.Form):
-    role = forms.ModelChoiceField(
+def role_field(**options):
+    """A role chosen from a list, by its slug in the URL."""
+    return forms.ModelChoiceField(
         queryset=Role.objects.all(),
         to_field_name="slug",
         widget=PlainSelect,
         empty_label="Choose a role",
+        **options,
     )
+
+
+class CompareForm(forms.Form):
+    role = role_field()
     countries = forms.MultipleChoiceField(
         choices=countries,
         widget=RepeatedSelect(slots=MAX_COMPARED, item="Country"),
@@ -92,13 +98,7 @@ class AmountField(forms.DecimalField):
 class OfferForm(forms.Form):
     """An offer to check against the market: a GET form, so a result is a link to share."""
 
-    role = forms.ModelChoiceField(
-        queryset=Role.objects.all(),
-        to_field_name="slug",
-        widget=PlainSelect,
-        label="Role",
-        empty_label="Choose a role",
-    )
+    role = role_field(label="Role")
     country = forms.ChoiceField(
         choices=[("", "Choose a country"), *countries], widget=PlainSelect, label="Country"
     )

@@ -113,18 +113,23 @@ def live_server_url(tmp_path_factory):
         drop_database(params, E2E_DATABASE)
 
 
-@pytest.fixture
-def page(live_server_url):
+def browser_page(base_url: str, **context_options):
+    """A page in Debian's Chromium, on the live server."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            context = browser.new_context(base_url=live_server_url)
+            context = browser.new_context(base_url=base_url, **context_options)
             context.set_default_timeout(10_000)
             yield context.new_page()
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(live_server_url):
+    yield from browser_page(live_server_url)
 
 
 def amount(text: str) -> int:
@@ -182,18 +187,7 @@ def test_level_filter_changes_figures_and_url(page):
 
 @pytest.fixture
 def phone(live_server_url):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(
-                base_url=live_server_url, viewport={"width": 390, "height": 844}
-            )
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-        finally:
-            browser.close()
+    yield from browser_page(live_server_url, viewport={"width": 390, "height": 844})
 
 
 PHONE_PAGES = [
