@@ -24,6 +24,8 @@ PAGES = [
     "/salaries/data-scientist/gb/?display=ppp",
     "/compare/?role=machine-learning-engineer&countries=US&countries=IN&countries=GB",
     "/guides/machine-learning-engineer-india/",
+    "/offer/?role=data-scientist&country=GB&amount=65000",
+    "/salaries/machine-learning-engineer/np/",
     "/salaries/submit/",
 ]
 
