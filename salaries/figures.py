@@ -238,7 +238,14 @@ def _resting_on(query: Query) -> tuple[QuerySet, statistics.Distribution]:
 
 
 def _breakdown(
-    query: Query, by, labels=None, keys=None, limit=None, known=None, pools_reports=True
+    query: Query,
+    by,
+    labels=None,
+    keys=None,
+    limit=None,
+    known=None,
+    pools_reports=True,
+    order=lambda group: -group.summary.people.exact,  # most people first
 ) -> Breakdown:
     """Rows per value of `by` (among observations where `known` is set, if given). A row
     counts reports only where they may be pooled (by level, by country) and at least
@@ -255,16 +262,15 @@ def _breakdown(
     raw = rows(query.with_pay if pooled else query.survey)
     if any(0 < g.distribution.reports < MIN_REPORTS for g in raw):
         survey = {g.key: g for g in rows(query.survey)}
-        too_few = [g for g in raw if 0 < g.distribution.reports < MIN_REPORTS]
-        raw = [g for g in raw if g not in too_few] + [
-            survey[g.key] for g in too_few if g.key in survey
-        ]
+        raw = [survey.get(g.key) if 0 < g.distribution.reports < MIN_REPORTS else g for g in raw]
+        raw = [g for g in raw if g is not None]  # a group of a few reports and no survey rows
     groups = [Group(g.key, g.label, Summary.of(g.distribution)) for g in raw]
     if keys is not None:
         found = {g.key: g for g in groups}
         empty = Summary.of(statistics.Distribution(0))
         listed = [found.pop(key, None) or Group(key, labels(key), empty) for key in keys]
         return Breakdown(listed + list(found.values()))
+    groups.sort(key=order)
     shown = [g for g in groups if g.summary.people.shown]
     hidden = sum(g.summary.people.exact for g in groups if not g.summary.people.shown)
     if limit is not None:
@@ -327,7 +333,7 @@ def landing(query: Query, by_country: bool) -> Landing:
         return Landing(
             panel=_panel(query),
             by_level=level_breakdown(query),
-            by_year=_breakdown(query, "year", pools_reports=False),
+            by_year=_breakdown(query, "year", pools_reports=False, order=lambda group: -group.key),
             by_city=_breakdown(
                 query,
                 ["city__name", "city__country"],
