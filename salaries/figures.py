@@ -8,11 +8,13 @@ group whatever its sources, so which figures appear never tells whether reports 
 - the median needs MIN_MEDIAN people, the quartiles MIN_QUARTILES, the 10th and 90th
   percentiles and the histogram MIN_DECILES;
 - every statistic is rounded to SIGNIFICANT_FIGURES significant figures;
-- reports sent to Talab count in a figure only where at least MIN_REPORTS of them fall in it,
-  and only in figures by role, country and level. Every other figure (any other filter, a pay
-  or company filter, breakdowns by year, city or industry, histograms, which are pay bands)
-  rests on survey answers alone. Survey answers are published row by row, so a figure that
-  mixed them with one or two reports would give those reports away by difference;
+- a report sent to Talab counts only once at least MIN_REPORTS reports share its cell (role,
+  country and level), and then only in figures by role, country and level, which hold whole
+  cells. Every other figure (any other filter, a pay or company filter, breakdowns by year,
+  city or industry, histograms, which are pay bands) rests on survey answers alone. Survey
+  answers are published row by row, so a figure that mixed them with one or two reports
+  would give those reports away by difference, and a country total that took in a lone
+  report would give it away by its change when the report is approved;
 - reports sent to Talab are never listed or exported one by one.
 
 Templates print what they are handed; they never count, filter or decide whether a number may
@@ -23,9 +25,10 @@ parameters share the entry of the clean query.
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_countries import countries
 
 from salaries import statistics
@@ -96,10 +99,11 @@ class Query:
         key = canonical_key({"role": role, "country": country, "level": list(levels)})
         return cls(observations, unit, key)
 
-    @property
+    @cached_property  # one look at the countable cells per query
     def with_pay(self) -> QuerySet:
-        """The matching observations that have pay in the unit, reports among them."""
-        return statistics.with_pay(self.observations, self.unit.value)[0]
+        """The matching observations that have pay in the unit and may be counted: survey
+        answers, and reports in cells of at least MIN_REPORTS (countable)."""
+        return statistics.with_pay(self.observations.filter(countable()), self.unit.value)[0]
 
     @property
     def survey(self) -> QuerySet:
@@ -108,6 +112,17 @@ class Query:
 
     def remember(self, kind: str, compute):
         return remembered(f"{kind}:{self.unit.code}:{self.key}", compute)
+
+
+def countable() -> Q:
+    """Observations any figure may count: survey answers, and the reports of cells (role,
+    country, level) that hold at least MIN_REPORTS of them. A report in a smaller cell counts
+    nowhere, so approving it changes no figure on any page."""
+    cells = remembered("report-cells", lambda: statistics.report_cells(MIN_REPORTS))
+    full_cells = Q(pk__in=[])
+    for role, country, level in cells:
+        full_cells |= Q(role=role, employee_country=country, level=level)
+    return ~Q(source__kind=SourceKind.USER_REPORT) | full_cells
 
 
 # What may be shown -------------------------------------------------------------------------
@@ -521,8 +536,9 @@ def home() -> dict:
     pages count them."""
 
     def compute():
-        total = pooled({"all": statistics.totals()})["all"]
-        by_role = pooled(statistics.counts_by(["role"]))
+        counted = SalaryObservation.objects.filter(countable())
+        total = pooled({"all": statistics.totals(counted)})["all"]
+        by_role = pooled(statistics.counts_by(["role"], counted))
         top = sorted((n, pk) for pk, n in by_role.items() if n >= MIN_COUNT)[-12:][::-1]
         roles = Role.objects.in_bulk([pk for _, pk in top])
         return {
@@ -536,13 +552,14 @@ def home() -> dict:
 
 def source_counts() -> list:
     """Every source, with how many observations and ranges come from it; reports sent by
-    users are counted only as "fewer than 5" below that (the methodology page)."""
+    users are counted as the figures count them (the methodology page)."""
 
     def compute():
         sources = list(Source.objects.with_fact_counts().order_by("kind", "title"))
+        counted = SalaryObservation.objects.filter(countable())
         for source in sources:
             if source.kind == SourceKind.USER_REPORT:
-                source.observations = People(source.observations)
+                source.observations = People(counted.filter(source=source).count())
         return sources
 
     return remembered("source-counts", compute)
@@ -569,6 +586,7 @@ def filter_choices() -> dict[str, list[Choice]]:
     def compute():
         names = dict(countries)
         role_names = dict(Role.objects.values_list("slug", "name"))
+        countable_rows = SalaryObservation.objects.filter(countable())
 
         def with_ranges(counts, ranged, name_of):
             counts = {key: n for key, n in pooled(counts).items() if n >= MIN_COUNT}
@@ -579,30 +597,30 @@ def filter_choices() -> dict[str, list[Choice]]:
                 for key in keys
             ]  # fmt: skip
 
-        def counted(fields):
+        def survey_only(fields):
             # Figures under these filters rest on survey answers alone (see the rules above).
-            counts = pooled(statistics.counts_by(fields), pools_reports=False)
+            counts = pooled(statistics.counts_by(fields, countable_rows), pools_reports=False)
             choices = [
                 Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people")
                 for key, n in counts.items()
-                if n >= MIN_COUNT
+                if n >= MIN_COUNT and key[0] is not None  # rows with no city say nothing
             ]
             return sorted(choices, key=lambda choice: choice.name.lower())
 
         return {
             "role": with_ranges(
-                statistics.counts_by(["role__slug"]),
+                statistics.counts_by(["role__slug"], countable_rows),
                 PublishedRange.objects.values_list("role__slug", flat=True),
                 role_names,
             ),
             "country": with_ranges(
-                statistics.counts_by(["employee_country"]),
+                statistics.counts_by(["employee_country"], countable_rows),
                 PublishedRange.objects.exclude(country="").values_list("country", flat=True),
                 names,
             ),
-            "city": counted(["city", "city__name", "city__country"]),
-            "industry": counted(["industry__slug", "industry__name"]),
-            "company": counted(["company__slug", "company__name"]),
+            "city": survey_only(["city", "city__name", "city__country"]),
+            "industry": survey_only(["industry__slug", "industry__name"]),
+            "company": survey_only(["company__slug", "company__name"]),
         }
 
     return remembered("filter-choices", compute)
@@ -610,15 +628,16 @@ def filter_choices() -> dict[str, list[Choice]]:
 
 def roles_with_figures():
     """Slugs of roles whose page shows figures: a median, or a published range."""
-    observed = {key for key, n in pooled(statistics.counts_by(["role__slug"])).items()
-                if n >= MIN_MEDIAN}  # fmt: skip
+    counts = statistics.counts_by(["role__slug"], SalaryObservation.objects.filter(countable()))
+    observed = {key for key, n in pooled(counts).items() if n >= MIN_MEDIAN}
     ranged = set(PublishedRange.objects.values_list("role__slug", flat=True))
     return sorted(observed | ranged)
 
 
 def role_countries_with_figures() -> list[tuple[str, str]]:
     """(role slug, country code) pairs whose page shows figures: a median, or a range."""
-    counts = pooled(statistics.counts_by(["role__slug", "employee_country"]))
+    counted = SalaryObservation.objects.filter(countable())
+    counts = pooled(statistics.counts_by(["role__slug", "employee_country"], counted))
     observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
     ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
     return sorted(observed | set(ranged))

@@ -209,21 +209,28 @@ def sources_of(observations):
     )
 
 
-def totals() -> tuple[int, int]:
+def totals(observations) -> tuple[int, int]:
     """(observations, of which user reports) in all."""
-    row = SalaryObservation.objects.aggregate(n=Count("id"), reports=REPORTS)
+    row = observations.aggregate(n=Count("id"), reports=REPORTS)
     return row["n"], row["reports"]
 
 
-def counts_by(fields: list[str]) -> dict:
+def counts_by(fields: list[str], observations) -> dict:
     """{value (or tuple of values) of `fields`: (observations, of which user reports)}, in one
     GROUP BY (salaries.figures decides which of them may be counted)."""
-    rows = (
-        SalaryObservation.objects.values_list(*fields)
-        .annotate(n=Count("id"), reports=REPORTS)
-        .order_by()
-    )
+    rows = observations.values_list(*fields).annotate(n=Count("id"), reports=REPORTS).order_by()
     return {(row[0] if len(fields) == 1 else tuple(row[:-2])): row[-2:] for row in rows}
+
+
+def report_cells(minimum: int) -> list[tuple]:
+    """(role id, country, level) cells holding at least `minimum` user reports."""
+    return list(
+        SalaryObservation.objects.filter(source__kind=SourceKind.USER_REPORT)
+        .values_list("role", "employee_country", "level")
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+        .values_list("role", "employee_country", "level")
+    )
 
 
 OUTLIER_FACTOR = 3

@@ -273,7 +273,7 @@ def test_query_count_does_not_grow_with_the_data(
     observe(25, country="NP")  # enough for every figure, the histogram too
     observe(25, country="IN")
     observe(25, country="US")
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(60) as few:  # cold: figures computed and remembered
         client.get(url, query)
     with django_capture_on_commit_callbacks(execute=True):  # retires remembered figures
         SalaryObservationFactory.create_batch(
@@ -341,7 +341,7 @@ def test_compare_shows_published_ranges_of_the_chosen_levels_only(client):
 
 def test_list_query_count_does_not_depend_on_page_size(client, django_assert_max_num_queries):
     observe(120)
-    with django_assert_max_num_queries(40) as small:
+    with django_assert_max_num_queries(60) as small:
         client.get(LIST, {"country": "NP", "per_page": 25})
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(LIST, {"country": "NP", "per_page": 100})
