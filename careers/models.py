@@ -1,20 +1,12 @@
 """Career guides: original articles per role and country, shown beside live figures."""
 
-import markdown
-import nh3
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django_countries.fields import CountryField
 
+from portal.markdown import render_markdown
 from salaries.models import Role, Source
-
-# What a guide's Markdown may become: text structure and links, no scripts, styles or images.
-ALLOWED_TAGS = {
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
-    "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
-}  # fmt: skip
 
 
 class GuideQuerySet(models.QuerySet):
@@ -63,6 +55,4 @@ class Guide(models.Model):
 
     def body_html(self):
         """The body as HTML, sanitized: editors write Markdown, never raw HTML."""
-        html = markdown.markdown(self.body, extensions=["tables"])
-        cleaned = nh3.clean(html, tags=ALLOWED_TAGS, link_rel="nofollow noopener")
-        return mark_safe(cleaned)  # noqa: S308 (nh3 has removed everything unsafe)
+        return render_markdown(self.body)

@@ -3,10 +3,16 @@ from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django_countries.filters import CountryFilter
 
+from portal.admin import (
+    AuditTrailAdmin,
+    AuditTrailInline,
+    ModerationAdmin,
+    QueueFilter,
+    action_form_page,
+)
 from salaries.models import (
     City,
     Company,
@@ -19,8 +25,6 @@ from salaries.models import (
     PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
-    RejectionReason,
-    ReportStatus,
     Role,
     RoleAlias,
     SalaryObservation,
@@ -52,20 +56,6 @@ class EstimatedCountPaginator(Paginator):
             if estimate > 10_000:
                 return estimate
         return super().count
-
-
-def action_form_page(model_admin, request, action, title, form, objects, template):
-    """The page an admin action shows to ask for more (a target, a reason) before acting."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "action": action,
-        "objects": objects,
-        "form": form,
-        "opts": model_admin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, template, context)
 
 
 @admin.register(Currency)
@@ -302,46 +292,8 @@ class SalaryObservationAdmin(admin.ModelAdmin):
         return obj is not None and obj.source.kind == SourceKind.USER_REPORT
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """The changelist opens on the queue: reports waiting for review, oldest first."""
-
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*ReportStatus.choices, ("all", "All")]
-
-    def queryset(self, request, queryset):
-        value = self.value() or ReportStatus.PENDING
-        if value == "all":
-            return queryset
-        return (
-            queryset.pending() if value == ReportStatus.PENDING else queryset.filter(status=value)
-        )
-
-    def choices(self, changelist):
-        current = self.value() or ReportStatus.PENDING
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-
-class RejectForm(forms.Form):
-    reason = forms.ChoiceField(choices=RejectionReason.choices)
-    note = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ModerationEventInline(admin.TabularInline):
+class ModerationEventInline(AuditTrailInline):
     model = ModerationEvent
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = ["action", "by", "at", "reason", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class MapRoleForm(forms.Form):
@@ -361,16 +313,16 @@ def group_figures(queryset):
 
 
 @admin.register(SalaryReport)
-class SalaryReportAdmin(admin.ModelAdmin):
+class SalaryReportAdmin(ModerationAdmin):
     list_display = [
         "submitted_at", "title", "country", "level", "amount", "currency", "period", "year",
         "group", "flagged", "status",
     ]  # fmt: skip
-    list_filter = [StatusFilter, "level", ("country", CountryFilter)]
+    list_filter = [QueueFilter, "level", ("country", CountryFilter)]
     search_fields = ["role__name", "role_title", "company", "city"]
     list_select_related = ["role", "currency"]
     ordering = ["submitted_at"]
-    actions = ["approve_reports", "reject_reports", "map_to_role"]
+    actions = [*ModerationAdmin.actions, "map_to_role"]
     inlines = [ModerationEventInline]
     # What a visitor sent is evidence: nobody edits it, a moderator only decides.
     readonly_fields = [field.name for field in SalaryReport._meta.fields]
@@ -391,66 +343,6 @@ class SalaryReportAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="outlier")
     def flagged(self, report):
         return bool(report.outlier_note)
-
-    def has_add_permission(self, request):
-        return False  # reports come from visitors only
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # only the sender withdraws a report, through their private link
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("salaries.moderate_salaryreport")
-
-    def get_actions(self, request):
-        # Django offers "delete selected" to anyone who may delete; a report's fate is decided
-        # by approving or rejecting it, which leaves an audit trail.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def decide_each(self, request, reports, decide, done: str):
-        """Decide reports one by one, each in its own transaction, and say what happened: a
-        report someone else just decided, or one without a known role, is reported, not a 500."""
-        count, problems = 0, []
-        # Selected on a page that was open while someone else decided: no longer in the queue.
-        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-        decided = SalaryReport.objects.filter(pk__in=selected).exclude(pk__in=reports)
-        problems += [report.decision_text for report in decided.exclude(status="pending")]
-        for report in reports:
-            try:
-                decide(report)
-                count += 1
-            except ValueError as problem:  # AlreadyDecided, or no role yet
-                problems.append(str(problem))
-        self.message_user(request, f"{done} {count} report(s).")
-        for problem in problems:
-            self.message_user(request, problem, messages.WARNING)
-
-    @admin.action(description="Approve selected reports", permissions=["moderate"])
-    def approve_reports(self, request, queryset):
-        self.decide_each(
-            request, queryset, lambda report: report.approve(by=request.user), "Approved"
-        )
-
-    @admin.action(description="Reject selected reports…", permissions=["moderate"])
-    def reject_reports(self, request, queryset):
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
-            self.decide_each(
-                request, queryset, lambda report: report.reject(request.user, reason, note),
-                "Rejected",
-            )  # fmt: skip
-            return None
-        return action_form_page(
-            self,
-            request,
-            "reject_reports",
-            "Reject reports",
-            form,
-            queryset.pending(),
-            "admin/salaries/salaryreport/reject.html",
-        )
 
     @admin.action(description="File selected reports under a role…", permissions=["moderate"])
     def map_to_role(self, request, queryset):
@@ -474,17 +366,6 @@ class SalaryReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(AuditTrailAdmin):
     list_display = ["at", "action", "by", "report_number", "reason", "note"]
-    list_filter = ["action", "reason"]
-    list_select_related = ["by"]
     readonly_fields = ["report", "report_number", "action", "by", "at", "reason", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the audit trail is append-only

@@ -1,26 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
-
-MODERATORS = "Moderators"
-# Least privilege: moderators read reports and decide on them; they cannot edit what a
-# visitor sent, touch published data or manage users.
-MODERATOR_PERMISSIONS = [
-    "view_salaryreport",
-    "moderate_salaryreport",
-    "view_moderationevent",
-    "view_salaryobservation",
-    "view_role",
-]
-
-
-def ensure_moderators_group(sender, using="default", **kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.using(using).get_or_create(name=MODERATORS)
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label="salaries", codename__in=MODERATOR_PERMISSIONS
-    )
-    group.permissions.set(permissions)
+from django.db.models.signals import post_delete, post_save
 
 
 class SalariesConfig(AppConfig):
@@ -28,11 +7,17 @@ class SalariesConfig(AppConfig):
     verbose_name = "Salaries"
 
     def ready(self):
+        from portal.moderation import grant_to_moderators
         from salaries import models
         from salaries.remembered import data_changed
 
-        # After migrate, once Django has created the permissions this group needs.
-        post_migrate.connect(ensure_moderators_group, sender=self)
+        # Least privilege: moderators read reports and decide on them; they cannot edit what a
+        # visitor sent, touch published data or manage users.
+        grant_to_moderators(
+            "salaries.view_salaryreport", "salaries.moderate_salaryreport",
+            "salaries.view_moderationevent", "salaries.view_salaryobservation",
+            "salaries.view_role",
+        )  # fmt: skip
         # Any saved or deleted fact, rate or name retires the remembered figures. Bulk writes
         # (imports, renormalizing) call data_changed() themselves.
         for model in (

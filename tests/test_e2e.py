@@ -304,9 +304,9 @@ def test_a_report_goes_from_a_visitor_through_a_moderator_into_the_figures_and_b
     page.get_by_label("Password").fill(MODERATOR[1])
     page.get_by_role("button", name="Log in").click()
     page.locator('input[name="_selected_action"]').first.check()
-    page.locator('select[name="action"]').select_option("approve_reports")
+    page.locator('select[name="action"]').select_option("approve_selected")
     page.get_by_title("Run the selected action").click()
-    sync_api.expect(page.get_by_text("Approved 1 report(s).")).to_be_visible()
+    sync_api.expect(page.get_by_text("Approved 1 salary report.")).to_be_visible()
     page.context.clear_cookies()
 
     # The visitor's link says approved, and the group now counts: 4 reports and theirs.

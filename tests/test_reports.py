@@ -141,7 +141,9 @@ def test_approving_publishes_the_report_as_a_normalized_observation(client, mode
     kathmandu = City.objects.create(name="Kathmandu", country="NP")
     submit(client)
     report = SalaryReport.objects.get()
-    response = moderator.post(QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]})
+    response = moderator.post(
+        QUEUE, {"action": "approve_selected", "_selected_action": [report.pk]}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     observation = report.observation
@@ -159,9 +161,9 @@ def test_approving_publishes_the_report_as_a_normalized_observation(client, mode
 def test_rejecting_asks_for_a_reason_and_keeps_it_in_the_audit_trail(client, moderator):
     submit(client)
     report = SalaryReport.objects.get()
-    selection = {"action": "reject_reports", "_selected_action": [report.pk]}
+    selection = {"action": "reject_selected", "_selected_action": [report.pk]}
     confirm = moderator.post(QUEUE, selection)
-    assert b"Reject reports" in confirm.content and b'name="reason"' in confirm.content
+    assert b"Reject salary reports" in confirm.content and b'name="reason"' in confirm.content
     moderator.post(QUEUE, {**selection, "apply": "1", "reason": "implausible", "note": "typo?"})
     report.refresh_from_db()
     assert report.status == ReportStatus.REJECTED and report.observation is None
@@ -191,7 +193,7 @@ def test_staff_without_the_moderator_group_cannot_decide(client):
     report = SalaryReport.objects.get()
     staff = Client()
     staff.force_login(User.objects.create_user("staff", password="pw", is_staff=True))
-    staff.post(QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]})
+    staff.post(QUEUE, {"action": "approve_selected", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.status == ReportStatus.PENDING
 
@@ -264,7 +266,7 @@ def link_of(response) -> str:
 
 def approve_all(moderator):
     pending = list(SalaryReport.objects.pending().values_list("pk", flat=True))
-    moderator.post(QUEUE, {"action": "approve_reports", "_selected_action": pending})
+    moderator.post(QUEUE, {"action": "approve_selected", "_selected_action": pending})
 
 
 def count_on(page: bytes) -> str:
@@ -353,7 +355,7 @@ def test_a_title_not_in_our_list_waits_for_a_moderator_to_file_it(client, modera
     report = SalaryReport.objects.get()
     assert report.role is None and report.role_title == "Prompt Wrangler"
     response = moderator.post(
-        QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]}, follow=True
+        QUEUE, {"action": "approve_selected", "_selected_action": [report.pk]}, follow=True
     )
     assert b"needs a role from our list" in response.content
     role = Role.objects.get(slug="machine-learning-engineer")
@@ -370,7 +372,7 @@ def test_a_report_decided_by_someone_else_gives_a_message_not_an_error(client, m
     other = User.objects.create_user("other", is_staff=True)
     report.reject(other, "spam")
     response = moderator.post(
-        QUEUE, {"action": "approve_reports", "_selected_action": [report.pk]}, follow=True
+        QUEUE, {"action": "approve_selected", "_selected_action": [report.pk]}, follow=True
     )
     assert response.status_code == 200
     assert b"was already rejected by other at" in response.content

@@ -1,13 +1,13 @@
 """Salary reports sent by visitors, and the moderation that turns them into observations."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from portal.models import PrivateLink, PrivateLinkQuerySet
+from portal.models import PrivateLink
+from portal.moderation import Moderated, ModeratedQuerySet, ModerationEventBase
 from salaries.models.facts import SalaryObservation, Source
 from salaries.models.reference import (
     City,
@@ -42,19 +42,16 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-class AlreadyDecided(ValueError):
-    """Someone else decided the report first (two moderators, one queue)."""
+class SalaryReportQuerySet(ModeratedQuerySet):
+    pass
 
 
-class SalaryReportQuerySet(PrivateLinkQuerySet):
-    def pending(self):
-        return self.filter(status=ReportStatus.PENDING)
-
-
-class SalaryReport(PrivateLink):
+class SalaryReport(PrivateLink, Moderated):
     """What a visitor sends about their own pay. Nothing here is public: approving a report
     creates the SalaryObservation that pages read. The submitter keeps a private link to it
     (see its status, withdraw it)."""
+
+    noun = "Report"
 
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
@@ -82,12 +79,7 @@ class SalaryReport(PrivateLink):
     outlier_note = models.CharField(
         max_length=200, blank=True, help_text="Set when the pay is far from similar reports"
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    moderated_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=12, choices=RejectionReason.choices, blank=True)
-    moderator_note = models.CharField(max_length=300, blank=True)
     observation = models.OneToOneField(
         SalaryObservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"
     )
@@ -136,38 +128,13 @@ class SalaryReport(PrivateLink):
     def title(self) -> str:
         return self.role.name if self.role else self.role_title
 
-    def _lock_pending(self):
-        """Lock the row, so two moderators cannot decide the same report at once."""
-        current = SalaryReport.objects.select_for_update().filter(pk=self.pk).first()
-        if current is None:
-            raise AlreadyDecided(f"Report {self.pk} was withdrawn by its sender meanwhile.")
-        if current.status != ReportStatus.PENDING:
-            raise AlreadyDecided(current.decision_text)
-
-    @property
-    def decision_text(self) -> str:
-        """ "Report 12 was already approved by asha at 24 Nov 2026 12:03." (the moderator is
-        read after the lock, so it is whoever decided, not who was there before)."""
-        when = timezone.localtime(self.moderated_at).strftime("%d %b %Y %H:%M")
-        status = self.get_status_display().lower()
-        return f"Report {self.pk} was already {status} by {self.moderated_by} at {when}."
-
-    def _decide(self, by, status, **fields):
-        self.status, self.moderated_by, self.moderated_at = status, by, timezone.now()
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.save()
-        ModerationEvent.record(
-            self, status, by, reason=self.rejection_reason, note=self.moderator_note
-        )
-
     @transaction.atomic
     def approve(self, by) -> SalaryObservation:
         """Publish the report as an observation of the user-reports source.
 
         A city or company is linked only when it already exists: a name a visitor typed never
         becomes public by itself (it stays on the report for the moderator)."""
-        self._lock_pending()
+        self.lock_pending()
         if not self.role_id:
             raise ValueError(f"Report {self.pk} needs a role from our list before it is approved.")
         source, _ = Source.objects.get_or_create(
@@ -199,20 +166,20 @@ class SalaryReport(PrivateLink):
         )
         observation.normalize(conversion_table())
         observation.save()
-        self._decide(by, ReportStatus.APPROVED, observation=observation)
+        self.decide(by, ReportStatus.APPROVED, observation=observation)
         return observation
 
     @transaction.atomic
     def reject(self, by, reason: str, note: str = "") -> None:
-        self._lock_pending()
+        self.lock_pending()
         if reason not in RejectionReason.values:
             raise ValueError(f"Unknown rejection reason {reason!r}")
-        self._decide(by, ReportStatus.REJECTED, rejection_reason=reason, moderator_note=note[:300])
+        self.decide(by, ReportStatus.REJECTED, reason=reason, note=note)
 
     @transaction.atomic
     def map_to_role(self, role, by) -> None:
         """A moderator files a title the visitor typed under one of our roles."""
-        self._lock_pending()
+        self.lock_pending()
         self.role = role
         self.save(update_fields=["role"])
         ModerationEvent.record(self, ModerationEvent.Action.ROLE_MAPPED, by, note=role.name)
@@ -231,9 +198,10 @@ class SalaryReport(PrivateLink):
             observation.delete()
 
 
-class ModerationEvent(models.Model):
-    """The audit trail: who did what to which report, when and why. It outlives a withdrawn
-    report (by its number) and never holds pay."""
+class ModerationEvent(ModerationEventBase):
+    """The reports' audit trail (see ModerationEventBase)."""
+
+    item_field = "report"
 
     class Action(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -246,33 +214,12 @@ class ModerationEvent(models.Model):
     )
     report_number = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty when the sender acted through their private link",
-    )
-    at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=12, choices=RejectionReason.choices, blank=True)
-    note = models.CharField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-at"]
+    class Meta(ModerationEventBase.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(action="withdrawn") | Q(by__isnull=False),
                 name="moderation_event_has_a_moderator",
             )
         ]
-
-    def __str__(self):
-        who = self.by or "the sender"
-        return f"{who}: {self.action} report {self.report_number} at {self.at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def record(cls, report, action, by, reason="", note=""):
-        return cls.objects.create(
-            report=report, report_number=report.pk, action=action, by=by, reason=reason, note=note
-        )
