@@ -94,3 +94,16 @@ class Counter(models.Model):
     @classmethod
     def forget_before(cls, moment) -> int:
         return cls.objects.filter(window_start__lt=moment).delete()[0]
+
+
+def over_hourly_limit(request, scope: str, limit: int, noun: str) -> str | None:
+    """Count one more `noun` from this client in the hour; None within `limit`, else what to
+    tell them. Counted only once a form is accepted, in one atomic step: typos cost nothing,
+    and parallel posts from any number of workers cannot slip past the limit."""
+    retry_at = Counter.hit(f"{scope}:{client_key(request, scope)}", limit, timedelta(hours=1))
+    if retry_at is None:
+        return None
+    return (
+        f"We have had {limit} {noun} from your connection this hour. You can send this one "
+        f"after {timezone.localtime(retry_at):%H:%M} (UTC); what you typed is kept below."
+    )

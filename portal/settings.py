@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "portal",
     "salaries",
     "careers",
+    "jobs",
 ]
 
 MIDDLEWARE = [

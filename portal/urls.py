@@ -3,10 +3,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from careers.sitemaps import GuideSitemap
+from jobs.sitemaps import JobPostingSitemap
 from portal import views
 from salaries.sitemaps import sitemaps as salary_sitemaps
 
-sitemaps = {**salary_sitemaps, "guides": GuideSitemap}
+sitemaps = {**salary_sitemaps, "guides": GuideSitemap, "jobs": JobPostingSitemap}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,5 +18,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("salaries.urls")),
     path("", include("careers.urls")),
+    path("", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -107,6 +107,11 @@ class SpreadChart:
     ticks: list[Tick]
     height: float  # of the rows; the axis sits below them
     marker: float | None = None  # a figure to mark (an offer)
+    band: tuple[float, float] | None = None  # a range to shade (a job's posted pay)
+
+    @property
+    def band_width(self) -> float | None:
+        return round(max(self.band[1] - self.band[0], 2), 1) if self.band else None
 
     @property
     def axis_y(self) -> float:
@@ -151,11 +156,14 @@ def nice_step(raw: float) -> float:
 CHART_TOP = 14  # room for the first row's value label
 
 
-def spread_chart(groups, unit, highest=None, marker=None, row_height=32) -> SpreadChart:
+def spread_chart(groups, unit, highest=None, marker=None, band=None, row_height=32) -> SpreadChart:
     """Rows for groups with a median on one scale (up to `highest`, shared by charts that are
-    read side by side), with a value axis and, optionally, a marked figure."""
+    read side by side), with a value axis and, optionally, a marked figure or a shaded range
+    (low, high)."""
     shown = [g for g in groups if g.summary.has_median]
-    highest = max(highest or highest_shown(g.summary for g in shown), marker or 0)
+    highest = max(
+        highest or highest_shown(g.summary for g in shown), marker or 0, band[1] if band else 0
+    )
     plot_width = WIDTH - 20 - LABEL_WIDTH
     scale = _scale(highest, plot_width)
 
@@ -181,4 +189,5 @@ def spread_chart(groups, unit, highest=None, marker=None, row_height=32) -> Spre
         ticks=axis_ticks(highest, scale, unit),
         height=CHART_TOP + len(rows) * row_height,
         marker=x(marker),
+        band=(x(band[0]), x(band[1])) if band else None,
     )

@@ -33,7 +33,7 @@ from django_countries import countries
 
 from salaries import statistics
 from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source, SourceKind
-from salaries.money import DisplayUnit
+from salaries.money import Display, DisplayUnit, display_unit
 from salaries.remembered import remembered
 
 MIN_COUNT = 5
@@ -470,6 +470,11 @@ def position(summary: Summary, value: float) -> Position | None:
     return None  # unreachable: points are in order and value lies within them
 
 
+def market_row(group_panel: Panel) -> list[Group]:
+    """A group's figures as the one row of a chart that marks an offer or a job's range."""
+    return [Group("market", "Market", group_panel.summary)]
+
+
 @dataclass
 class OfferCheck:
     """An offer set against a group: the group's shown figures and where the offer sits."""
@@ -481,7 +486,7 @@ class OfferCheck:
 
     @property
     def chart_groups(self) -> list[Group]:
-        return [Group("market", "Market", self.panel.summary)]
+        return market_row(self.panel)
 
 
 def offer(query: Query, value, usd) -> OfferCheck:
@@ -489,6 +494,61 @@ def offer(query: Query, value, usd) -> OfferCheck:
     value = float(value) if value is not None else None
     where = position(panel_figures.summary, value) if value is not None else None
     return OfferCheck(panel_figures, value, float(usd) if usd is not None else None, where)
+
+
+# A job's pay range against the market ----------------------------------------------------
+
+
+@dataclass
+class Market:
+    """The figures a posted pay range is set against: the narrowest group with a 10th to 90th
+    percentile (the job's role, country and level, else its role and country), else the
+    published ranges for the role and country, else nothing."""
+
+    unit: DisplayUnit
+    levels: list[str]  # the group's levels: the job's, or none when broadened to all levels
+    panel: Panel | None = None
+    ranges: list = field(default_factory=list)
+
+    def placement(self, low: float, high: float) -> str:
+        """ "below", "within" or "above" the market's 10th to 90th percentile."""
+        summary = self.panel.summary
+        if high < summary.p10:
+            return "below"
+        if low > summary.p90:
+            return "above"
+        return "within"
+
+    def position(self, value: float) -> Position | None:
+        return position(self.panel.summary, value)
+
+    @property
+    def chart_groups(self) -> list[Group]:
+        return market_row(self.panel)
+
+
+def market(role, country: str, level: str, unit: DisplayUnit) -> Market:
+    for levels in ([level], []):
+        group = panel(Query.for_group(unit, role=role, country=country, levels=levels))
+        if group.summary.has_deciles:
+            return Market(unit, levels, panel=group)
+    ranges = PublishedRange.objects.matching(role=role, country=country, levels=[level])
+    return Market(unit, [level], ranges=list(ranges.select_related("source")))
+
+
+def typical_yearly_usd(role, country: str) -> float | None:
+    """About what the role earns a year in dollars: the median in the country, else the middle
+    of its published ranges, else the median anywhere. Only a yardstick, to catch a monthly
+    figure typed as a yearly one; never shown as a figure."""
+    usd = display_unit(Display.USD)
+    summary = panel(Query.for_group(usd, role=role, country=country)).summary
+    if summary.has_median:
+        return summary.median
+    ranges = PublishedRange.objects.matching(role=role, country=country).exclude(usd_low=None)
+    middles = sorted(float(r.usd_low + (r.usd_high or r.usd_low)) / 2 for r in ranges)
+    if middles:
+        return middles[len(middles) // 2]
+    return panel(Query.for_group(usd, role=role)).summary.median
 
 
 def occupation_jsonld(role, country_name: str, summary: Summary, unit: DisplayUnit):

@@ -75,6 +75,13 @@ def convertible_currencies():
     return Currency.objects.filter(rates__isnull=False).distinct()
 
 
+def follow_country_currency(form, data, country: str, message: str) -> None:
+    """A currency left blank is the country's own, when we can convert it."""
+    data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
+    if not data["currency"]:
+        form.add_error("currency", message)
+
+
 class AmountField(forms.DecimalField):
     """An amount as people write it: 1,50,000 or 150 000 read as 150000, digits of any script
     (१५०००, ١٥٠٠٠) as the same number. A text box rather than a number box, so that what was
@@ -144,9 +151,7 @@ class OfferForm(forms.Form):
         data = super().clean()
         country, amount, period = data.get("country"), data.get("amount"), data.get("period")
         if country and not data.get("currency"):
-            data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
-            if not data["currency"]:
-                self.add_error("currency", "Choose the currency the offer is in.")
+            follow_country_currency(self, data, country, "Choose the currency the offer is in.")
         if amount and period and not plausible_yearly(amount, period):
             self.add_error("amount", "This amount is too large to be a salary.")
         return data
@@ -191,6 +196,29 @@ class FindForm(forms.Form):
 # above, a number nobody earns as a salary.
 MIN_USD_YEARLY = Decimal(300)
 MAX_USD_YEARLY = Decimal(5_000_000)
+
+
+def implausible_pay(usd_yearly, check_floor=True) -> str | None:
+    """Why pay of this many dollars a year cannot be a salary, or None when it can."""
+    if check_floor and usd_yearly < MIN_USD_YEARLY:
+        return f"That is about ${usd_yearly:,.0f} a year. Check the amount and the period."
+    if usd_yearly > MAX_USD_YEARLY:
+        return (
+            f"That is about ${usd_yearly:,.0f} a year, more than any salary we can count. "
+            "Check the amount, the currency and the period."
+        )
+    return None
+
+
+def pay_form_data() -> dict:
+    """What static/js/pay-form.js reads: each country's currency, and the latest rates.
+    Reference data: remembered until it changes, like figures."""
+    return {
+        "currency_of_country": remembered(
+            "local-currencies", lambda: json.dumps(local_currencies())
+        ),
+        "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
+    }
 
 
 def role_named(title: str):
@@ -301,9 +329,7 @@ class SalaryReportForm(forms.ModelForm):
         data = super().clean()
         country, period = data.get("country"), data.get("period")
         if country and not data.get("currency"):
-            data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
-            if not data["currency"]:
-                self.add_error("currency", "Choose the currency you are paid in.")
+            follow_country_currency(self, data, country, "Choose the currency you are paid in.")
         if country and period and data.get("currency") and data.get("year"):
             self.check_plausible(data)
         return data
@@ -328,27 +354,12 @@ class SalaryReportForm(forms.ModelForm):
             ).usd
             if usd is None:
                 self.add_error("currency", "We cannot convert this currency yet; choose another.")
-            elif name == "amount" and usd < MIN_USD_YEARLY:
-                self.add_error(
-                    name, f"That is about ${usd:,.0f} a year. Check the amount and the period."
-                )
-            elif usd > MAX_USD_YEARLY:
-                self.add_error(
-                    name, f"That is about ${usd:,.0f} a year, more than any salary we can count. "
-                    "Check the amount, the currency and the period.",
-                )  # fmt: skip
+            elif problem := implausible_pay(usd, check_floor=name == "amount"):
+                self.add_error(name, problem)
 
     def page_context(self) -> dict:
         """The form's page: the form, and the lists its type-ahead and live preview read."""
-        return {
-            "form": self,
-            "roles": figures.filter_choices()["role"],
-            # Reference data: remembered until it changes, like figures.
-            "currency_of_country": remembered(
-                "local-currencies", lambda: json.dumps(local_currencies())
-            ),
-            "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
-        }
+        return {"form": self, "roles": figures.filter_choices()["role"], **pay_form_data()}
 
     def fingerprint(self, sender: str) -> str:
         """The same figures from the same sender give the same value (and nothing else)."""

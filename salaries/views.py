@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from portal.models import Counter, client_key
+from portal.models import client_key, over_hourly_limit
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
@@ -257,16 +257,8 @@ def submit_report(request):
             "Your private link to it was on the page you saw then.",
         )
         return render(request, "salaries/submit.html", form.page_context(), status=400)
-    # Counted only once a report is accepted, in one atomic step: typos cost nothing, and
-    # parallel posts from any number of workers cannot slip past the limit.
-    retry_at = Counter.hit(f"report:{sender}", REPORTS_PER_HOUR, timedelta(hours=1))
-    if retry_at:
-        form.add_error(
-            None,
-            f"We have had {REPORTS_PER_HOUR} reports from your connection this hour. You can "
-            f"send this one after {timezone.localtime(retry_at):%H:%M} (UTC); "
-            "what you typed is kept below.",
-        )
+    if refusal := over_hourly_limit(request, "report", REPORTS_PER_HOUR, "reports"):
+        form.add_error(None, refusal)
         return render(request, "salaries/submit.html", form.page_context(), status=429)
     report = form.save(commit=False)
     report.fingerprint = fingerprint

@@ -26,3 +26,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(db):
     """Marks tests that read the reference data loaded in django_db_setup."""
+
+
+@pytest.fixture
+def moderator(db):
+    """A test client signed in as a member of the Moderators group (`.user` is the user)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user("mod", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client

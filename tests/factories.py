@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 
+from jobs.models import JobPosting, PostingStatus, Workplace
 from salaries.models import (
     Currency,
     ExchangeRate,
@@ -96,3 +97,27 @@ class PublishedRangeFactory(factory.django.DjangoModelFactory):
     low = Decimal("90000")
     high = Decimal("120000")
     label = "USA, entry-level base"
+
+
+class JobPostingFactory(factory.django.DjangoModelFactory):
+    """A published posting, open for 60 days (set status and dates to change that)."""
+
+    class Meta:
+        model = JobPosting
+
+    status = PostingStatus.PUBLISHED
+    title = factory.Sequence(lambda n: f"Machine learning engineer {n}")
+    description = "Build and run **models** in production."
+    company_name = "Himal Analytics"
+    role = factory.SubFactory(RoleFactory)
+    level = Level.SENIOR
+    country = "US"
+    employment_type = "full_time"
+    workplace = Workplace.ON_SITE
+    currency = factory.SubFactory(CurrencyFactory)
+    pay_min = Decimal("150000")
+    pay_max = Decimal("200000")
+    pay_period = Period.YEAR
+    apply_url = "https://example.com/apply"
+    date_posted = factory.LazyFunction(date.today)
+    valid_through = factory.LazyAttribute(lambda o: (o.date_posted or date.today()) + timedelta(60))

@@ -77,7 +77,19 @@ for amount in (1_500_000, 1_800_000, 2_100_000, 2_400_000):
         role=role, country="NP", level="mid", years_experience=3, employment_type="full_time",
         year=2025, period="year", currency_id="NPR", amount=amount,
     ).approve(by=moderator)
+
+from datetime import date, timedelta
+from jobs.models import JobPosting
+JobPosting.objects.create(
+    status="published", title="Computer vision engineer", description="Work on **maps**.",
+    company_name="Gorkha Maps", role=Role.objects.get(slug="machine-learning-engineer"),
+    level="mid", country="NP", employment_type="full_time", workplace="hybrid",
+    currency_id="NPR", pay_min=120_000, pay_max=180_000, pay_period="month",
+    apply_email="jobs@example.org", date_posted=date.today(),
+    valid_through=date.today() + timedelta(days=30),
+)
 """
+JOB = "/jobs/1/"  # the posting above, the first in its database
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +208,9 @@ PHONE_PAGES = [
     "/salaries/?role=machine-learning-engineer&country=NP",
     "/compare/?role=machine-learning-engineer&countries=NP&countries=IN&countries=US",
     "/offer/?role=machine-learning-engineer&country=NP&amount=150000&period=month",
+    "/jobs/",
+    "/jobs/post/",
+    JOB,
 ]
 
 
@@ -239,6 +254,9 @@ CHECKED_PAGES = [
     "/offer/?role=machine-learning-engineer&country=NP&amount=lots",
     "/methodology/",
     "/salaries/submit/",
+    "/jobs/?country=NP",
+    "/jobs/post/",
+    JOB,
 ]
 
 
@@ -396,6 +414,75 @@ def test_no_page_kind_breaks_the_content_security_policy(page):
         "/admin/salaries/role/",
         "/admin/salaries/publishedrange/add/",
         "/admin/careers/guide/add/",
+        "/admin/jobs/jobposting/",
     ]:
         page.goto(url)
     assert not refusals, refusals
+
+
+def test_an_employer_posts_a_job_a_moderator_approves_it_and_a_visitor_finds_it(page):
+    # The employer fills in the form; the currency follows the country.
+    page.goto("/jobs/post/")
+    form = page.locator("form.posting-form")
+    form.get_by_label("Job title").fill("Senior MLOps engineer")
+    form.get_by_label("Employer", exact=True).fill("Annapurna Data")
+    form.get_by_label("Role").select_option("machine-learning-engineer")
+    form.get_by_label("Level").select_option("senior")
+    form.get_by_label("Employment type").select_option("full_time")
+    form.get_by_label("Country the job is based in").select_option("NP")
+    sync_api.expect(form.get_by_label("Currency")).to_have_value("NPR")
+    form.get_by_label("Where the work is done").select_option("on_site")
+    form.get_by_label("Paid per").select_option("month")
+    form.get_by_label("Minimum pay").fill("2,50,000")
+    form.get_by_label("Maximum pay").fill("9,00,000")  # more than three-fold: refused
+    form.get_by_label("About the job").fill("Keep our **models** running.")
+    form.get_by_label("Apply at (web address)").fill("https://example.org/apply")
+    form.get_by_role("button", name="Send for review").click()
+    sync_api.expect(page.get_by_text("more than 3 times the minimum")).to_be_visible()
+    sync_api.expect(form.get_by_label("Job title")).to_have_value("Senior MLOps engineer")
+    form.get_by_label("Maximum pay").fill("3,50,000")
+    form.get_by_role("button", name="Send for review").click()
+    link = page.get_by_test_id("private-link")
+    sync_api.expect(link).to_be_visible()
+    sync_api.expect(page.get_by_test_id("status")).to_have_text("Waiting for review")
+    private = link.get_attribute("href")
+
+    # A moderator approves it in the admin.
+    page.goto("/admin/login/?next=/admin/jobs/jobposting/")
+    page.get_by_label("Username").fill(MODERATOR[0])
+    page.get_by_label("Password").fill(MODERATOR[1])
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("row", name=re.compile("Senior MLOps engineer")).locator(
+        'input[name="_selected_action"]'
+    ).check()
+    page.locator('select[name="action"]').select_option("approve_selected")
+    page.get_by_title("Run the selected action").click()
+    sync_api.expect(page.get_by_text("Approved 1 job posting.")).to_be_visible()
+    page.context.clear_cookies()
+
+    # A visitor filters the board and opens it: the range against the market.
+    page.goto("/jobs/")
+    filters = page.get_by_role("form", name="Filter jobs")
+    filters.get_by_label("Role").select_option("machine-learning-engineer")
+    filters.get_by_label("Country").select_option("NP")
+    filters.get_by_label("Level").select_option("senior")
+    filters.get_by_role("button", name="Show jobs").click()
+    page.wait_for_url(re.compile(r"/jobs/\?.*country=NP"))
+    sync_api.expect(page.get_by_test_id("posting")).to_have_count(1)
+    page.get_by_role("link", name="Senior MLOps engineer").click()
+    sync_api.expect(page.get_by_test_id("posted-range")).to_have_text(
+        "NPR 2.5 lakh – NPR 3.5 lakh per month"
+    )
+    market = page.get_by_test_id("market")
+    sync_api.expect(market).to_contain_text("Senior Machine Learning Engineers in Nepal")
+    sync_api.expect(page.get_by_test_id("placement")).to_contain_text("within the market")
+    sync_api.expect(market.locator("svg rect.band")).to_have_count(1)
+    sync_api.expect(market).to_contain_text("Based on 20 individual reports")
+
+    # The employer's link now offers to mark it filled; then it leaves the board.
+    page.goto(private)
+    sync_api.expect(page.get_by_test_id("status")).to_have_text("Published")
+    page.get_by_role("button", name="Mark as filled").click()
+    sync_api.expect(page.get_by_test_id("status")).to_have_text("Filled")
+    page.goto("/jobs/?country=NP&level=senior")
+    sync_api.expect(page.get_by_test_id("posting")).to_have_count(0)

@@ -14,9 +14,14 @@ from django.contrib.auth.models import User
 
 from careers.models import Guide
 from salaries.figures import round_significant
-from salaries.models import Level, SalaryObservation, SalaryReport
+from salaries.models import Level, Role, SalaryObservation, SalaryReport
 from salaries.money import format_money
-from tests.factories import RoleFactory, SalaryObservationFactory, SourceFactory
+from tests.factories import (
+    JobPostingFactory,
+    RoleFactory,
+    SalaryObservationFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -355,8 +360,14 @@ def test_approving_a_report_in_a_small_cell_changes_no_public_figure(
     survey_rows(20)
     with django_capture_on_commit_callbacks(execute=True):
         approve(moderator, SUBMITTED[:5], country="PT")  # data scientists: a full cell
-        RoleFactory(name="Data Engineer")  # a role with a page, and no report yet
+        data_engineer = RoleFactory(name="Data Engineer")  # a page, and no report yet
+        postings = [
+            JobPostingFactory(role=role, country="PT", level=Level.MID, currency_id="EUR",
+                              pay_min=Decimal(40_000), pay_max=Decimal(60_000))
+            for role in (Role.objects.get(name="Data Scientist"), data_engineer)
+        ]  # fmt: skip
     urls = [
+        *(posting.get_absolute_url() for posting in postings),  # job market panels
         "/salaries/?country=PT&display=local",
         "/salaries/?country=PT&level=mid&display=usd",
         "/salaries/data-engineer/pt/",

@@ -3,7 +3,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -40,16 +40,6 @@ GOOD = {
 
 def submit(client, **changes):
     return client.post(SUBMIT, {**GOOD, **changes})
-
-
-@pytest.fixture
-def moderator(db):
-    user = User.objects.create_user("mod", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_the_form_is_protected_and_prefilled_from_the_landing_page_link(client):

@@ -66,8 +66,12 @@ def histogram(panel, unit):
 
 
 @register.inclusion_tag("salaries/includes/spread_chart.html")
-def spread_chart(groups, unit, label, highest=None, marker=None, marker_label=""):
+def spread_chart(
+    groups, unit, label, highest=None, marker=None, marker_label="", band_low=None, band_high=None
+):
     """Percentiles per group as an SVG chart with a value axis; `highest` shares one scale
-    between charts read side by side; `marker` marks a figure (an offer)."""
-    chart = charts.spread_chart(groups, unit, highest=highest, marker=marker)
+    between charts read side by side; `marker` marks a figure (an offer); `band_low` and
+    `band_high` shade a range (a job's pay), described in `marker_label`."""
+    band = (band_low, band_high) if band_low is not None else None
+    chart = charts.spread_chart(groups, unit, highest=highest, marker=marker, band=band)
     return {"chart": chart, "unit": unit, "chart_label": label, "marker_label": marker_label}

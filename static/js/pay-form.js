@@ -1,7 +1,8 @@
-// The salary report form: the currency follows the country, and a line under the pay says
-// what it comes to in a year, in the currency and in US dollars. The form works without it.
+// Pay forms (salary reports, job postings): the currency follows the country, and on the report
+// form a line under the pay says what it comes to in a year, in the currency and in US dollars.
+// The forms work without it.
 (function () {
-  var data = document.getElementById("report-data");
+  var data = document.getElementById("currency-data");
   if (!data) return;
   var currencyOf = JSON.parse(data.dataset.currencyOfCountry);
   var usdRates = JSON.parse(data.dataset.usdRates);
@@ -27,6 +28,7 @@
 
   function preview() {
     var out = document.getElementById("pay-preview");
+    if (!out) return;
     var amount = parseFloat((field("amount").value || "").replace(/[,\s]/g, ""));
     var currency = field("currency").value || currencyOf[field("country").value];
     var times = perYear[field("period").value];
@@ -45,6 +47,7 @@
     preview();
   });
   ["amount", "currency", "period"].forEach(function (name) {
+    if (!field(name)) return;
     field(name).addEventListener("input", preview);
     field(name).addEventListener("change", preview);
   });

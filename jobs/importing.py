@@ -1,0 +1,164 @@
+"""Reading schema.org JobPosting objects (what employers' systems export) as postings.
+
+Each object becomes the data of the employer's form and passes the same checks: a genuine
+range, a role from our list, a way to apply. What schema.org has no field for is read from
+what it does have: the level from the title or the months of experience asked for.
+"""
+
+import re
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django_countries import countries
+
+from jobs.forms import JobPostingForm
+from jobs.models import DEFAULT_DAYS_OPEN, Workplace
+from salaries.forms import role_named
+from salaries.models import City, EmploymentType, Level
+
+EMPLOYMENT_TYPES = {
+    "FULL_TIME": EmploymentType.FULL_TIME,
+    "PART_TIME": EmploymentType.PART_TIME,
+    "CONTRACTOR": EmploymentType.CONTRACT,
+    "TEMPORARY": EmploymentType.CONTRACT,
+}
+PERIODS = {"HOUR": "hour", "MONTH": "month", "YEAR": "year"}
+# Words in a title that say the level, and the title without them names the role.
+LEVEL_WORDS = {
+    "junior": Level.ENTRY, "graduate": Level.ENTRY, "entry-level": Level.ENTRY,
+    "intern": Level.ENTRY, "mid-level": Level.MID, "senior": Level.SENIOR, "sr": Level.SENIOR,
+    "lead": Level.LEAD, "principal": Level.LEAD, "staff": Level.LEAD, "head": Level.EXECUTIVE,
+    "director": Level.EXECUTIVE,
+}  # fmt: skip
+
+
+class NotAPosting(ValueError):
+    """Why an object cannot be read as a posting (said to the person importing)."""
+
+
+def text(value) -> str:
+    """schema.org allows a thing or its name: {"name": "Acme"} and "Acme" read the same."""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("value") or ""
+    return str(value or "").strip()
+
+
+def country_code(value) -> str:
+    name = text(value)
+    if name.upper() in countries:
+        return name.upper()
+    code = countries.by_name(name)
+    if not code:
+        raise NotAPosting(f"unknown country {name!r}")
+    return code
+
+
+def level_and_role(item) -> tuple[str, object]:
+    title = text(item.get("title"))
+    words = re.findall(r"[\w-]+", title.lower())
+    level = next((LEVEL_WORDS[w] for w in words if w in LEVEL_WORDS), "")
+    role_title = " ".join(w for w in title.split() if w.lower().strip(".,") not in LEVEL_WORDS)
+    role = role_named(text(item.get("occupationalCategory"))) or role_named(role_title)
+    if not role:
+        raise NotAPosting(f"no role in our list matches the title {title!r}")
+    if not level:
+        months = (item.get("experienceRequirements") or {}).get("monthsOfExperience")
+        if not isinstance(months, int | float):
+            raise NotAPosting(
+                "no level: put it in the title (Junior, Senior, Lead) or give "
+                "experienceRequirements.monthsOfExperience"
+            )
+        level = Level.ENTRY if months < 36 else Level.MID if months < 72 else Level.SENIOR
+    return level, role
+
+
+def place(item) -> dict:
+    remote = item.get("jobLocationType") == "TELECOMMUTE"
+    allowed = item.get("applicantLocationRequirements") or []
+    allowed = [country_code(c) for c in (allowed if isinstance(allowed, list) else [allowed])]
+    location = item.get("jobLocation") or {}
+    location = location[0] if isinstance(location, list) and location else location
+    address = location.get("address") or {} if isinstance(location, dict) else {}
+    if address.get("addressCountry"):
+        country = country_code(address["addressCountry"])
+    elif remote and allowed:
+        country = allowed[0]
+    else:
+        raise NotAPosting("no country: give jobLocation.address.addressCountry")
+    city = City.objects.filter(country=country, name__iexact=text(address.get("addressLocality")))
+    return {
+        "country": country,
+        "city": getattr(city.first(), "pk", ""),
+        "workplace": Workplace.REMOTE if remote else Workplace.ON_SITE,
+        "remote_countries": allowed if remote else [],
+    }
+
+
+def pay(item) -> dict:
+    salary = item.get("baseSalary")
+    if not isinstance(salary, dict):
+        raise NotAPosting("no baseSalary: every posting states its pay range")
+    value = salary.get("value")
+    if (
+        not isinstance(value, dict)
+        or value.get("minValue") is None
+        or value.get("maxValue") is None
+    ):
+        raise NotAPosting(
+            "baseSalary needs value.minValue and value.maxValue: a range, not one end"
+        )
+    unit = str(value.get("unitText", "")).upper()
+    if unit not in PERIODS:
+        raise NotAPosting(f"baseSalary unitText {unit or 'missing'!r}: use HOUR, MONTH or YEAR")
+    return {
+        "currency": text(salary.get("currency")).upper(),
+        "pay_min": value["minValue"],
+        "pay_max": value["maxValue"],
+        "pay_period": PERIODS[unit],
+    }
+
+
+def closing_day(item) -> date:
+    found = text(item.get("validThrough"))[:10]
+    if not found:
+        return timezone.localdate() + timedelta(DEFAULT_DAYS_OPEN)
+    try:
+        return date.fromisoformat(found)
+    except ValueError:
+        raise NotAPosting(f"validThrough {found!r} is not a date") from None
+
+
+def identifier(item) -> str:
+    found = item.get("identifier")
+    found = text(found.get("value") if isinstance(found, dict) else found)
+    if not found:
+        raise NotAPosting("no identifier: it is how a second import knows the posting")
+    return found[:200]
+
+
+def read_posting(item) -> JobPostingForm:
+    """The employer's form, filled in from one JobPosting object; NotAPosting when it cannot be."""
+    if not isinstance(item, dict) or item.get("@type", "JobPosting") != "JobPosting":
+        raise NotAPosting("not a schema.org JobPosting object")
+    kinds = item.get("employmentType") or "FULL_TIME"
+    kind = kinds[0] if isinstance(kinds, list) else kinds
+    if kind not in EMPLOYMENT_TYPES:
+        raise NotAPosting(f"employmentType {kind!r} is not one we list")
+    level, role = level_and_role(item)
+    contact = item.get("applicationContact") or {}
+    organization = text(item.get("hiringOrganization"))
+    data = {
+        "title": text(item.get("title")),
+        "description": str(item.get("description") or ""),
+        "company_name": organization,
+        "confidential": "" if organization else "on",
+        "role": role.slug,
+        "level": level,
+        "employment_type": EMPLOYMENT_TYPES[kind],
+        **place(item),
+        **pay(item),
+        "apply_url": text(item.get("url")) or text(contact.get("url")),
+        "apply_email": text(contact.get("email")),
+        "valid_through": closing_day(item).isoformat(),
+    }
+    return JobPostingForm(data)

@@ -1,0 +1,132 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from jobs.filters import PAGE_SIZE, PostingFilter
+from jobs.forms import JobPostingForm
+from jobs.models import JobPosting, PostingEvent, PostingStatus
+from portal.models import over_hourly_limit
+from salaries import figures
+from salaries.forms import pay_form_data
+from salaries.money import Display, display_unit
+
+POSTINGS_PER_HOUR = 5
+
+
+@require_safe
+def job_list(request):
+    postings = JobPosting.objects.public().select_related("role", "currency", "city")
+    filterset = PostingFilter(request.GET, queryset=postings)
+    context = {"filter": filterset, "form": filterset.form}
+    if not filterset.is_valid():
+        return render(request, "jobs/list.html", context, status=400)
+    paginator = Paginator(filterset.qs.order_by("-date_posted", "-id"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context.update(
+        page=page,
+        page_numbers=paginator.get_elided_page_range(page.number, on_each_side=2),
+        any_open=page.paginator.count or JobPosting.objects.public().exists(),
+    )
+    return render(request, "jobs/list.html", context)
+
+
+@require_safe
+def job_detail(request, pk, slug):
+    posting = (
+        JobPosting.objects.shown().select_related("role", "currency", "city").filter(pk=pk).first()
+    )
+    if posting is None:
+        raise Http404("No such job posting")
+    if slug != posting.slug:
+        return redirect(posting, permanent=True)
+    if posting.is_gone:
+        return render(request, "jobs/gone.html", {"posting": posting}, status=410)
+    unit = display_unit(Display.LOCAL, posting.country.code)
+    low, high = (unit.yearly_value(c, posting.currency_id) for c in posting.converted_range())
+    low, high = (float(v) if v is not None else None for v in (low, high))
+    market = figures.market(posting.role, posting.country.code, posting.level, unit)
+    context = {
+        "posting": posting,
+        "unit": unit,
+        "low": low,
+        "high": high,
+        "market": market,
+        "placement": market.placement(low, high) if market.panel and low is not None else "",
+        "middle_position": market.position((low + high) / 2)
+        if market.panel and low is not None
+        else None,
+        "ranges": [(r, r.placement(posting.usd_yearly_middle)) for r in market.ranges]
+        if posting.usd_yearly_min
+        else [],
+        "canonical": request.build_absolute_uri(posting.get_absolute_url()),
+    }
+    if posting.is_open:
+        context["jsonld"] = posting.jsonld(context["canonical"])
+    return render(request, "jobs/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_job(request):
+    if request.method != "POST":
+        return form_page(request, "jobs/post.html", JobPostingForm())
+    form = JobPostingForm(request.POST)
+    if not form.is_valid():
+        return form_page(request, "jobs/post.html", form, status=400)
+    if form.cleaned_data["website"]:
+        return redirect("jobs:list")  # a bot filled the hidden field: keep nothing
+    if refusal := over_hourly_limit(request, "posting", POSTINGS_PER_HOUR, "postings"):
+        form.add_error(None, refusal)
+        return form_page(request, "jobs/post.html", form, status=429)
+    posting = form.save(commit=False)
+    draft = request.POST.get("send") == "draft"
+    posting.status = PostingStatus.DRAFT if draft else PostingStatus.PENDING
+    link = posting.new_link_key()
+    posting.save()
+    form.save_m2m()
+    if not draft:
+        PostingEvent.record(posting, PostingEvent.Action.SUBMITTED, None)
+    return redirect(reverse("jobs:manage", args=[link]) + "?new=1")
+
+
+# What the employer may do through their private link, by the posting's status.
+EMPLOYER_ACTIONS = {
+    "send": (PostingStatus.DRAFT,),
+    "filled": (PostingStatus.PUBLISHED, PostingStatus.EXPIRED),
+    "withdraw": (PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage_posting(request, link):
+    """The employer's private page: the posting's status; edit it while it waits; once
+    published, mark it filled or withdraw it."""
+    posting = JobPosting.objects.select_related("role", "currency", "city").by_link(link)
+    if posting is None:
+        raise Http404("No posting has this link")
+    form = JobPostingForm(instance=posting) if posting.editable else None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "save" and posting.editable:
+            form = JobPostingForm(request.POST, instance=posting)
+            if form.is_valid():
+                form.save()
+                return redirect(reverse("jobs:manage", args=[link]) + "?saved=1")
+            return form_page(
+                request, "jobs/manage.html", form, status=400, posting=posting, link=link
+            )
+        if posting.status in EMPLOYER_ACTIONS.get(action, ()):
+            {"send": posting.send_for_review, "filled": posting.mark_filled,
+             "withdraw": posting.withdraw}[action]()  # fmt: skip
+            return redirect(reverse("jobs:manage", args=[link]) + f"?done={action}")
+    return form_page(
+        request, "jobs/manage.html", form, posting=posting, link=link, new="new" in request.GET,
+        saved="saved" in request.GET, done=request.GET.get("done", ""),
+        actions=[name for name, allowed in EMPLOYER_ACTIONS.items() if posting.status in allowed],
+    )  # fmt: skip
+
+
+def form_page(request, template, form, status=200, **context):
+    """A page with the posting form, and what its script reads (each country's currency)."""
+    return render(request, template, {"form": form, **pay_form_data(), **context}, status=status)

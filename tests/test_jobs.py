@@ -1,0 +1,611 @@
+"""Job postings: the employer's form and its range rules, the lifecycle, the private link,
+moderation, the board and its filters, the range against the market, JSON-LD and import."""
+
+import json
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils import timezone
+
+from jobs.models import JobPosting, PostingEvent, PostingStatus
+from salaries.models import City, Level, Role
+from tests.factories import (
+    JobPostingFactory,
+    RoleFactory,
+    SalaryObservationFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+POST = "/jobs/post/"
+QUEUE = "/admin/jobs/jobposting/"
+GOOD = {
+    "title": "Senior machine learning engineer",
+    "company_name": "Himal Analytics",
+    "role": "machine-learning-engineer",
+    "level": "senior",
+    "country": "NP",
+    "employment_type": "full_time",
+    "workplace": "hybrid",
+    "currency": "NPR",
+    "pay_min": "1,50,000",
+    "pay_max": "2,50,000",
+    "pay_period": "month",
+    "description": "You will train and ship models for clients in Europe.",
+    "apply_url": "https://example.com/jobs/42",
+    "send": "review",
+}
+
+
+def good(**changes):
+    data = {**GOOD, "valid_through": (date.today() + timedelta(days=45)).isoformat()}
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post(client, **changes):
+    return client.post(POST, good(**changes))
+
+
+def link_of(response) -> str:
+    return re.search(r"/jobs/manage/([^/]+)/", response["Location"]).group(1)
+
+
+def approve(moderator, posting):
+    selection = {"action": "approve_selected", "_selected_action": [posting.pk]}
+    return moderator.post(QUEUE, selection, follow=True)
+
+
+# The employer's form ------------------------------------------------------------------------
+
+
+def test_the_form_is_protected_and_explains_the_range_rules(client):
+    page = client.get(POST).content.decode()
+    assert "csrfmiddlewaretoken" in page
+    assert "Open-ended ranges are not accepted" in page
+    assert 'name="pay_min"' in page and 'name="pay_max"' in page
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"pay_max": ""}, "pay_max", "ranges open at one end"),
+        ({"pay_min": ""}, "pay_min", "a range needs both ends"),
+        ({"pay_max": "50,000+"}, "pay_max", "Enter a number"),
+        ({"pay_min": "2,50,000", "pay_max": "1,50,000"}, "pay_max", "below the minimum"),
+        ({"pay_min": "50,000", "pay_max": "2,00,000"}, "pay_max", "genuinely expect to pay"),
+        ({"pay_min": "0", "pay_max": "0"}, "pay_min", "above zero"),
+        ({"pay_min": "9000000000", "pay_max": "9000000000"}, "pay_min", "more than any salary"),
+        ({"pay_min": "1000", "pay_max": "1500", "pay_period": "year"}, "pay_min", "Check the"),
+        ({"currency": "XXX"}, "currency", "Select a valid choice"),
+        ({"apply_url": ""}, "apply_url", "where people can apply"),
+        ({"company_name": ""}, "company_name", "confidential employer"),
+        ({"country": "IN", "currency": ""}, "pay_min", None),  # a rupee range is fine in India
+        ({"valid_through": "2020-01-01"}, "valid_through", "after today"),
+        (
+            {"valid_through": (date.today() + timedelta(days=121)).isoformat()},
+            "valid_through",
+            "at most 120 days",
+        ),
+        ({"role": "nonsense"}, "role", "Select a valid choice"),
+        ({"title": "x" * 151}, "title", "at most 150"),
+    ],
+)
+def test_every_range_rule_and_bad_input_gets_a_clear_message_and_keeps_what_was_typed(
+    client, changes, field, message
+):
+    response = post(client, **changes)
+    if message is None:
+        assert response.status_code == 302
+        return
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert "everything you typed is kept" in page
+    assert "You will train and ship models" in page  # the rest is kept too
+    for value in changes.values():
+        if value and field not in ("role", "currency"):  # an unknown choice cannot be shown
+            assert f'value="{value}"' in page
+    assert not JobPosting.objects.exists()
+
+
+def test_a_monthly_figure_that_looks_yearly_asks_to_confirm_and_then_passes(client):
+    # NPR 18 lakh a month is about 10 times what Nepal's published ranges give in a year.
+    typed = {"pay_min": "18,00,000", "pay_max": "24,00,000"}
+    response = post(client, **typed)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "If these are yearly figures, choose “per year”" in page
+    assert 'name="confirm_period"' in page
+    assert 'value="18,00,000"' in page
+    response = post(client, **typed, confirm_period="on")
+    assert response.status_code == 302
+    assert JobPosting.objects.get().pay_min == Decimal("1800000")
+
+
+def test_a_yearly_figure_typed_as_yearly_needs_no_confirmation(client):
+    response = post(client, pay_min="18,00,000", pay_max="30,00,000", pay_period="year")
+    assert response.status_code == 302
+
+
+def test_the_database_refuses_ranges_the_form_refuses(db):
+    base = dict(status=PostingStatus.PENDING, date_posted=None)
+    for bad in [
+        {"pay_min": Decimal(0)},
+        {"pay_min": Decimal(200), "pay_max": Decimal(100)},
+        {"pay_min": Decimal(100), "pay_max": Decimal(301)},
+        {"apply_url": ""},
+        {"company_name": "", "confidential": False},
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            JobPostingFactory(**base, **bad)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JobPostingFactory(valid_through=date.today() + timedelta(days=121))
+
+
+def test_bots_filling_the_hidden_field_are_dropped_without_a_word(client):
+    response = post(client, website="https://spam.example")
+    assert response.status_code == 302
+    assert not JobPosting.objects.exists()
+
+
+def test_too_many_postings_from_one_connection_are_refused_with_a_message(client):
+    for n in range(5):
+        assert post(client, title=f"Job {n}").status_code == 302
+    response = post(client, title="Job 6")
+    assert response.status_code == 429
+    assert "postings from your connection this hour" in response.content.decode()
+    assert 'value="Job 6"' in response.content.decode()
+
+
+# The lifecycle and the private link -----------------------------------------------------------
+
+
+def test_a_posting_waits_for_review_and_is_not_public(client):
+    response = post(client)
+    posting = JobPosting.objects.get()
+    assert posting.status == PostingStatus.PENDING
+    assert posting.date_posted is None
+    manage = client.get(response["Location"]).content.decode()
+    assert "waiting for a moderator" in manage and "Keep this private link" in manage
+    assert "Senior machine learning engineer" not in client.get("/jobs/").content.decode()
+    assert client.get(f"/jobs/{posting.pk}-{posting.slug}/").status_code == 404
+    assert list(posting.events.values_list("action", flat=True)) == ["submitted"]
+
+
+def test_a_draft_can_be_changed_then_sent_for_review(client):
+    link = link_of(post(client, send="draft"))
+    posting = JobPosting.objects.get()
+    assert posting.status == PostingStatus.DRAFT
+    manage = f"/jobs/manage/{link}/"
+    response = client.post(
+        manage, good(action="save", title="Lead ML engineer", pay_max="3,00,000")
+    )
+    assert response.status_code == 302
+    posting.refresh_from_db()
+    assert (posting.title, posting.pay_max) == ("Lead ML engineer", Decimal("300000"))
+    bad = client.post(manage, good(action="save", pay_max="9,00,000"))
+    assert bad.status_code == 400 and 'value="9,00,000"' in bad.content.decode()
+    client.post(manage, {"action": "send"})
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.PENDING
+
+
+def test_publishing_dates_the_posting_for_good_and_the_employer_can_no_longer_edit(
+    client, moderator
+):
+    link = link_of(post(client))
+    posting = JobPosting.objects.get()
+    approve(moderator, posting)
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.PUBLISHED
+    assert posting.date_posted == timezone.localdate()
+    assert posting.valid_through == posting.date_posted + timedelta(days=45)
+    response = client.post(f"/jobs/manage/{link}/", good(action="save", title="Changed"))
+    posting.refresh_from_db()
+    assert posting.title == "Senior machine learning engineer"
+    assert "Change the posting" not in client.get(f"/jobs/manage/{link}/").content.decode()
+    assert response.status_code == 200
+
+
+def test_a_filled_posting_drops_from_lists_says_so_then_is_gone_after_30_days(client):
+    posting = JobPostingFactory(title="Data scientist, Lalitpur")
+    link = posting.new_link_key()
+    posting.save()
+    client.post(f"/jobs/manage/{link}/", {"action": "filled"})
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.FILLED
+    assert "Data scientist, Lalitpur" not in client.get("/jobs/").content.decode()
+    page = client.get(posting.get_absolute_url())
+    assert page.status_code == 200
+    assert "This job has been filled" in page.content.decode()
+    assert "application/ld+json" not in page.content.decode()
+    JobPosting.objects.filter(pk=posting.pk).update(closed_at=timezone.now() - timedelta(days=31))
+    gone = client.get(posting.get_absolute_url())
+    assert gone.status_code == 410
+    assert "This job is closed" in gone.content.decode()
+
+
+def test_expiry_hides_postings_at_once_and_the_nightly_command_closes_them(client):
+    past = date.today() - timedelta(days=70)
+    old = JobPostingFactory(
+        title="Old posting", date_posted=past, valid_through=past + timedelta(60)
+    )
+    JobPostingFactory(title="Current posting")
+    listing = client.get("/jobs/").content.decode()
+    assert "Old posting" not in listing and "Current posting" in listing
+    assert "This job closed on" in client.get(old.get_absolute_url()).content.decode()
+    call_command("expire_postings", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    old.refresh_from_db()
+    assert old.status == PostingStatus.EXPIRED
+    assert list(old.events.values_list("action", flat=True)) == ["expired"]
+    assert JobPosting.objects.get(title="Current posting").status == PostingStatus.PUBLISHED
+
+
+def test_withdrawing_an_unpublished_posting_leaves_no_page(client):
+    link = link_of(post(client))
+    client.post(f"/jobs/manage/{link}/", {"action": "withdraw"})
+    posting = JobPosting.objects.get()
+    assert posting.status == PostingStatus.WITHDRAWN
+    assert client.get(posting.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("link", ["nope", "x" * 65, "%00", "1"])
+def test_a_wrong_link_is_a_404_never_another_posting(client, link):
+    post(client)
+    assert client.get(f"/jobs/manage/{link}/").status_code == 404
+
+
+def test_the_link_is_not_the_posting_number_and_only_its_hash_is_stored(client):
+    link = link_of(post(client))
+    posting = JobPosting.objects.get()
+    assert str(posting.pk) not in link and len(link) >= 22
+    assert link not in posting.link_hash
+    assert client.get(f"/jobs/manage/{posting.pk}/").status_code == 404
+
+
+# Moderation ----------------------------------------------------------------------------------
+
+
+def test_moderators_reject_with_a_reason_the_employer_sees(client, moderator):
+    link = link_of(post(client))
+    posting = JobPosting.objects.get()
+    selection = {"action": "reject_selected", "_selected_action": [posting.pk]}
+    confirm = moderator.post(QUEUE, selection)
+    assert b"Reject job postings" in confirm.content and b'name="reason"' in confirm.content
+    moderator.post(QUEUE, {**selection, "apply": "1", "reason": "range", "note": "Say the top"})
+    posting.refresh_from_db()
+    assert (posting.status, posting.rejection_reason) == ("rejected", "range")
+    event = posting.events.get(action="rejected")
+    assert (event.by, event.note) == (moderator.user, "Say the top")
+    page = client.get(f"/jobs/manage/{link}/").content.decode()
+    assert "Pay range not genuine" in page and "Say the top" in page
+
+
+def test_the_queue_opens_on_postings_waiting_and_decides_in_bulk(client, moderator):
+    for n in range(3):
+        post(client, title=f"Queue job {n}")
+    JobPostingFactory(title="Already public")
+    queue = moderator.get(QUEUE).content.decode()
+    assert "Queue job 0" in queue and "Already public" not in queue
+    pending = list(JobPosting.objects.pending().values_list("pk", flat=True))
+    response = moderator.post(
+        QUEUE, {"action": "approve_selected", "_selected_action": pending}, follow=True
+    )
+    assert "Approved 3 job postings." in response.content.decode()
+    assert JobPosting.objects.public().count() == 4
+
+
+def test_moderators_have_least_privilege_and_others_cannot_decide(client, moderator):
+    post(client)
+    posting = JobPosting.objects.get()
+    assert moderator.get(f"{QUEUE}{posting.pk}/change/").status_code == 200
+    assert moderator.get(f"{QUEUE}add/").status_code == 403
+    assert moderator.get(f"{QUEUE}{posting.pk}/delete/").status_code == 403
+    assert moderator.get("/admin/auth/user/").status_code == 403
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    staff_client.post(QUEUE, {"action": "approve_selected", "_selected_action": [posting.pk]})
+    posting.refresh_from_db()
+    assert posting.status == PostingStatus.PENDING
+
+
+def test_two_moderators_deciding_one_posting_get_a_message_not_an_error(client, moderator):
+    post(client)
+    posting = JobPosting.objects.get()
+    other = User.objects.create_user("other", is_staff=True)
+    posting.reject(other, "spam")
+    response = approve(moderator, posting)
+    assert "was already rejected by other at" in response.content.decode()
+
+
+# The board -----------------------------------------------------------------------------------
+
+
+def test_an_empty_board_invites_employers_to_post(client):
+    page = client.get("/jobs/").content.decode()
+    assert "No jobs posted yet" in page and 'href="/jobs/post/"' in page
+
+
+def test_filters_find_postings_by_role_place_level_type_pay_and_date(client):
+    ds = RoleFactory(name="Data Scientist")
+    JobPostingFactory(title="A: US senior MLE")  # $150k-200k a year
+    JobPostingFactory(title="B: NP data scientist", role=ds, country="NP", level=Level.MID,
+                      currency_id="NPR", pay_min=Decimal(100000), pay_max=Decimal(150000),
+                      pay_period="month", workplace="remote",
+                      date_posted=date.today() - timedelta(days=10))  # fmt: skip
+
+    def titles(**query):
+        response = client.get("/jobs/", query)
+        assert response.status_code == 200
+        return re.findall(r">([AB]: [^<]+)</a>", response.content.decode())
+
+    assert titles() == ["A: US senior MLE", "B: NP data scientist"]
+    assert titles(role="data-scientist") == ["B: NP data scientist"]
+    assert titles(country="US") == ["A: US senior MLE"]
+    assert titles(level="mid", workplace="remote") == ["B: NP data scientist"]
+    assert titles(employment_type="part_time") == []
+    assert titles(posted_within="7") == ["A: US senior MLE"]
+    # B pays up to NPR 1.5 lakh a month (about $13,000 a year): a floor of 1.4 lakh a month
+    # finds it, 1.6 lakh does not; $160,000 a year finds only the American posting.
+    both = ["A: US senior MLE", "B: NP data scientist"]
+    assert titles(min_pay="1,40,000", currency="NPR", period="month") == both
+    assert titles(min_pay="1,60,000", currency="NPR", period="month") == ["A: US senior MLE"]
+    assert titles(min_pay="160000") == ["A: US senior MLE"]
+    assert titles(min_pay="250000") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["min_pay=abc", "posted_within=9", "level=boss", "role=%00", "page=999"]
+)
+def test_bad_filters_give_a_form_error_never_a_500(client, query):
+    JobPostingFactory()
+    response = client.get(f"/jobs/?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "Some filters need fixing" in response.content.decode()
+
+
+def test_the_board_runs_the_same_number_of_queries_for_2_and_20_postings(
+    client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/jobs/").status_code == 200
+        return len(captured)
+
+    JobPostingFactory.create_batch(2)
+    few = queries()
+    JobPostingFactory.create_batch(18, role=RoleFactory(name="Data Scientist"), country="IN")
+    assert queries() == few
+
+
+def test_landing_pages_show_open_jobs_for_their_role_and_country(client):
+    JobPostingFactory(
+        title="Kathmandu MLE",
+        country="NP",
+        currency_id="NPR",
+        pay_min=Decimal(150000),
+        pay_max=Decimal(250000),
+        pay_period="month",
+    )
+    JobPostingFactory(title="Boston MLE")
+    nepal = client.get("/salaries/machine-learning-engineer/np/").content.decode()
+    assert "Kathmandu MLE" in nepal and "Boston MLE" not in nepal
+    assert "What employers post: 1 open posting" in nepal
+    assert "NPR 1.5 lakh – NPR 2.5 lakh per month" in nepal
+    india = client.get("/salaries/machine-learning-engineer/in/").content.decode()
+    assert "No open jobs for Machine Learning Engineers here" in india
+
+
+# The range against the market ---------------------------------------------------------------
+
+
+def us_senior_market(count=30):
+    source = SourceFactory()
+    for n in range(count):
+        SalaryObservationFactory(
+            source=source,
+            role=Role.objects.get(slug="machine-learning-engineer"),
+            level=Level.SENIOR,
+            amount=Decimal(120_000 + 3_111 * n),
+        )
+
+
+def shown(page: str, testid: str) -> str:
+    return re.search(rf'data-testid="{testid}">([^<]+)<', page).group(1)
+
+
+def test_the_market_panel_equals_the_salary_page_for_the_same_group(client):
+    us_senior_market()
+    posting = JobPostingFactory(role=Role.objects.get(slug="machine-learning-engineer"))
+    page = client.get(posting.get_absolute_url()).content.decode()
+    landing = client.get("/salaries/machine-learning-engineer/us/?level=senior").content.decode()
+    assert shown(page, "market-median") == shown(landing, "median")
+    p10, p90 = re.search(r"10th–90th percentile</div><div class=\"stat-sm\">([^<]+) – ([^<]+)<",
+                         landing).groups()  # fmt: skip
+    assert (shown(page, "market-p10"), shown(page, "market-p90")) == (p10, p90)
+    assert "Based on <strong>30</strong> individual reports" in page
+    assert "The range is within the market" in page
+    assert "Senior Machine Learning Engineers in United States" in page
+
+
+def test_the_market_broadens_to_every_level_then_to_published_ranges_and_says_so(client):
+    us_senior_market(count=25)
+    mle = Role.objects.get(slug="machine-learning-engineer")
+    entry = JobPostingFactory(role=mle, level=Level.ENTRY, pay_min=Decimal(400_000),
+                              pay_max=Decimal(500_000))  # fmt: skip
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Too few people at entry level" in page
+    assert "The range is above the market" in page
+    nepal = JobPostingFactory(role=mle, country="NP", currency_id="NPR", pay_period="month",
+                              pay_min=Decimal(150_000), pay_max=Decimal(250_000))  # fmt: skip
+    page = client.get(nepal.get_absolute_url()).content.decode()
+    assert "against published estimates" in page
+    assert "Machine Learning Engineer Salary in Nepal and Abroad" in page
+    ds = JobPostingFactory(role=RoleFactory(name="Data Scientist"), country="NP",
+                           currency_id="NPR", pay_min=Decimal(100_000), pay_max=Decimal(150_000),
+                           pay_period="month")  # fmt: skip
+    assert 'data-testid="no-market"' in client.get(ds.get_absolute_url()).content.decode()
+
+
+# Search engines ------------------------------------------------------------------------------
+
+
+def jsonld_of(page: str) -> dict:
+    found = re.search(r'<script type="application/ld\+json">(.+?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_jsonld_is_a_google_job_posting(client):
+    posting = JobPostingFactory(title="Senior MLE <b>now</b>")
+    data = jsonld_of(client.get(posting.get_absolute_url()).content.decode())
+    assert data["@type"] == "JobPosting" and data["title"] == "Senior MLE <b>now</b>"
+    for name in ["description", "datePosted", "validThrough", "hiringOrganization",
+                 "employmentType", "baseSalary", "jobLocation", "identifier"]:  # fmt: skip
+        assert data[name], name
+    assert data["datePosted"] == posting.date_posted.isoformat()
+    assert data["validThrough"].startswith(posting.valid_through.isoformat())
+    assert data["hiringOrganization"] == {"@type": "Organization", "name": "Himal Analytics"}
+    assert data["employmentType"] == "FULL_TIME"
+    assert data["jobLocation"]["address"]["addressCountry"] == "US"
+    assert data["baseSalary"] == {
+        "@type": "MonetaryAmount", "currency": "USD",
+        "value": {"@type": "QuantitativeValue", "minValue": 150000.0, "maxValue": 200000.0,
+                  "unitText": "YEAR"},
+    }  # fmt: skip
+    assert "<strong>models</strong>" in data["description"]
+
+
+def test_remote_jobs_say_where_applicants_may_live(client):
+    posting = JobPostingFactory(workplace="remote", remote_countries=["NP", "IN"],
+                                confidential=True, company_name="")  # fmt: skip
+    data = jsonld_of(client.get(posting.get_absolute_url()).content.decode())
+    assert data["jobLocationType"] == "TELECOMMUTE" and "jobLocation" not in data
+    assert {c["name"] for c in data["applicantLocationRequirements"]} == {"Nepal", "India"}
+    assert data["hiringOrganization"]["name"] == "Confidential employer"
+
+
+def test_the_sitemap_lists_open_postings_only(client):
+    open_posting = JobPostingFactory()
+    filled = JobPostingFactory(status=PostingStatus.FILLED, closed_at=timezone.now())
+    waiting = JobPostingFactory(status=PostingStatus.PENDING, date_posted=None)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert open_posting.get_absolute_url() in sitemap
+    assert filled.get_absolute_url() not in sitemap and waiting.get_absolute_url() not in sitemap
+
+
+def test_descriptions_are_sanitized(client):
+    posting = JobPostingFactory(
+        description='<script>alert(1)</script><p onclick="x()">Hi</p> [link](javascript:alert(1))'
+    )
+    page = client.get(posting.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "onclick" not in page
+    assert "javascript:alert" not in page
+
+
+def test_an_old_slug_redirects_to_the_posting_url(client):
+    posting = JobPostingFactory(title="Data engineer")
+    response = client.get(f"/jobs/{posting.pk}-old-title/")
+    assert response.status_code == 301 and response["Location"] == posting.get_absolute_url()
+
+
+# Import --------------------------------------------------------------------------------------
+
+
+def schema_posting(n, **changes):
+    item = {
+        "@context": "https://schema.org/", "@type": "JobPosting",
+        "identifier": {"@type": "PropertyValue", "name": "Himal", "value": f"HA-{n}"},
+        "title": "Senior Machine Learning Engineer", "description": "<p>Ship models.</p>",
+        "hiringOrganization": {"@type": "Organization", "name": "Himal Analytics"},
+        "employmentType": "FULL_TIME", "url": f"https://example.com/jobs/{n}",
+        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+                        "addressLocality": "Kathmandu", "addressCountry": "NP"}},
+        "baseSalary": {"@type": "MonetaryAmount", "currency": "NPR", "value": {
+            "@type": "QuantitativeValue", "minValue": 150000, "maxValue": 250000,
+            "unitText": "MONTH"}},
+    }  # fmt: skip
+    item.update(changes)
+    return item
+
+
+def import_file(tmp_path, items, *options):
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(items))
+    with open("/dev/null", "w") as quiet:
+        call_command("import_jobs", str(path), *options, stdout=quiet, stderr=quiet)
+
+
+def test_import_reports_each_invalid_posting_by_index_and_imports_nothing(tmp_path, capsys):
+    items = [
+        schema_posting(1),
+        schema_posting(2, baseSalary={"@type": "MonetaryAmount", "currency": "NPR",
+                                      "value": {"minValue": 50000, "unitText": "MONTH"}}),
+        schema_posting(3, title="Chief Vibes Officer"),
+        schema_posting(4, baseSalary={"currency": "NPR", "value": {
+            "minValue": 50000, "maxValue": 500000, "unitText": "MONTH"}}),
+        "not an object",
+    ]  # fmt: skip
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(items))
+    with pytest.raises(CommandError, match="4 of 5 postings are invalid; nothing was imported"):
+        call_command("import_jobs", str(path))
+    errors = capsys.readouterr().err
+    assert "index 1: baseSalary needs value.minValue and value.maxValue" in errors
+    assert "index 2: no role in our list matches the title 'Chief Vibes Officer'" in errors
+    assert "index 3: Maximum pay: The maximum is more than 3 times the minimum" in errors
+    assert "index 4: not a schema.org JobPosting object" in errors
+    assert not JobPosting.objects.exists()
+
+
+def test_import_is_idempotent_and_waits_for_review_unless_published(tmp_path):
+    City.objects.create(name="Kathmandu", country="NP")
+    import_file(tmp_path, [schema_posting(1), schema_posting(2)])
+    import_file(tmp_path, [schema_posting(1), schema_posting(2)])
+    postings = JobPosting.objects.order_by("identifier")
+    assert [p.identifier for p in postings] == ["HA-1", "HA-2"]
+    assert {p.status for p in postings} == {PostingStatus.PENDING}
+    first = postings[0]
+    assert (first.level, first.role.slug, first.city.name) == (
+        "senior",
+        "machine-learning-engineer",
+        "Kathmandu",
+    )
+    RoleFactory(name="Data Scientist")
+    import_file(tmp_path, [schema_posting(3, title="Data Scientist", employmentType="CONTRACTOR",
+                                          experienceRequirements={"monthsOfExperience": 24})],
+                "--publish")  # fmt: skip
+    third = JobPosting.objects.get(identifier="HA-3")
+    assert (third.status, third.level, third.employment_type) == ("published", "entry", "contract")
+    assert list(PostingEvent.objects.filter(posting=third).values_list("action", flat=True)) == [
+        "published",
+        "imported",
+    ]
+
+
+def test_skip_invalid_imports_the_valid_ones(tmp_path):
+    import_file(tmp_path, [schema_posting(1), schema_posting(2, title="Astronaut")],
+                "--skip-invalid")  # fmt: skip
+    assert list(JobPosting.objects.values_list("identifier", flat=True)) == ["HA-1"]
+
+
+def test_an_unreadable_file_is_a_message_not_a_traceback(tmp_path):
+    path = tmp_path / "jobs.json"
+    path.write_text("{not json")
+    with pytest.raises(CommandError, match="cannot read it as JSON"):
+        call_command("import_jobs", str(path))
+    path.write_text('{"@type": "JobPosting"}')
+    with pytest.raises(CommandError, match="expected a JSON array"):
+        call_command("import_jobs", str(path))
