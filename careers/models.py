@@ -1,17 +1,25 @@
 """Career guides: original articles per role and country, shown beside live figures."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from portal.markdown import render_markdown
+from careers.markers import MARKER, render_body
+from portal.markdown import html_as_text, plain_text
+from portal.models import weighted_search_vector
 from salaries.models import Role, Source
+
+
+class GuideStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
 
 
 class GuideQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(published=True)
+        return self.filter(status=GuideStatus.PUBLISHED)
 
     def related_to(self, role, country=""):
         """Guides for this role, in this country first, then ones for anywhere."""
@@ -29,11 +37,25 @@ class Guide(models.Model):
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
     country = CountryField(blank=True, help_text="Blank: a guide for anywhere")
     summary = models.CharField(max_length=300)
-    body = models.TextField(help_text="Markdown. HTML is removed except for basic formatting.")
+    author = models.CharField(max_length=100, default="Talab editors")
+    body = models.TextField(
+        help_text="Markdown. HTML is removed except for basic formatting. Figures from the data "
+        "go in markers such as [[median role=data-scientist country=gb]] (see README)."
+    )
     sources = models.ManyToManyField(Source, blank=True, help_text="Sources the guide cites")
-    published = models.BooleanField(default=False)
+    related = models.ManyToManyField("self", blank=True, symmetrical=False, help_text="Read next")
+    status = models.CharField(
+        max_length=10, choices=GuideStatus.choices, default=GuideStatus.DRAFT,
+        help_text="Drafts are never public; preview them from the guide's admin page.",
+    )  # fmt: skip
     published_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The shipped text this guide was last loaded from (a hash): load_guides updates a guide
+    # only while it still holds that text, so an editor's change survives.
+    seed_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # What site search reads: the body as plain words, markers and Markdown removed.
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = weighted_search_vector("title", "summary", "search_text")
 
     objects = GuideQuerySet.as_manager()
 
@@ -42,17 +64,71 @@ class Guide(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="guide_slug_not_empty"),
             models.CheckConstraint(
-                condition=Q(published=False) | Q(published_on__isnull=False),
+                condition=Q(status="draft") | Q(published_on__isnull=False),
                 name="guide_published_has_date",
             ),
         ]
+        indexes = [GinIndex(fields=["search_vector"], name="guide_search")]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.search_text = plain_text(MARKER.sub(" ", self.body))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("careers:detail", args=[self.slug])
 
-    def body_html(self):
-        """The body as HTML, sanitized: editors write Markdown, never raw HTML."""
-        return render_markdown(self.body)
+    @property
+    def is_published(self) -> bool:
+        return self.status == GuideStatus.PUBLISHED
+
+    def body_html(self, staff: bool = False):
+        """The body as sanitized HTML with its figure markers filled in from the data; a
+        marker that cannot be read is dropped, or shown as an error to staff previewing."""
+        return render_body(self.body, staff=staff)
+
+    def answered_questions(self, staff: bool = False) -> list[tuple[str, str]]:
+        """(question, answer as HTML): answers may hold inline figure markers too."""
+        return [(q.question, render_body(q.answer, staff=staff)) for q in self.questions.all()]
+
+    def jsonld(self, url: str, answered: list[tuple[str, str]]) -> list[dict]:
+        """schema.org Article, and FAQPage when the guide answers questions."""
+        article = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title,
+            "description": self.summary,
+            "author": {"@type": "Organization", "name": self.author},
+            "publisher": {"@type": "Organization", "name": "Talab"},
+            "datePublished": self.published_on.isoformat() if self.published_on else None,
+            "dateModified": self.updated_at.isoformat(),
+            "mainEntityOfPage": url,
+        }
+        if not answered:
+            return [article]
+        questions = [
+            {"@type": "Question", "name": question,
+             "acceptedAnswer": {"@type": "Answer", "text": html_as_text(answer)}}
+            for question, answer in answered
+        ]  # fmt: skip
+        faq = {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}
+        return [article, faq]
+
+
+class GuideQuestion(models.Model):
+    """A question the guide answers, shown at its end and given to search engines (FAQPage)."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="questions")
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Markdown; inline figure markers allowed")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.question

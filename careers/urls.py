@@ -7,4 +7,5 @@ app_name = "careers"
 urlpatterns = [
     path("guides/", views.guide_list, name="list"),
     path("guides/<slug:slug>/", views.guide_detail, name="detail"),
+    path("search/", views.site_search, name="search"),
 ]

@@ -13,7 +13,7 @@ from salaries.forms import AmountField, convertible_currencies
 from salaries.models import EmploymentType, Level, Period, Role
 from salaries.widgets import PlainSelect
 
-POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
+POSTED_WITHIN = [("1", "Today or yesterday"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 PAGE_SIZE = 20
 
 
@@ -34,7 +34,10 @@ class PostingFilter(django_filters.FilterSet):
     employment_type = django_filters.ChoiceFilter(
         choices=EmploymentType.choices, empty_label="Any type", label="Employment type"
     )
-    min_pay = AmountFilter(label="Paying at least", method="filter_min_pay", min_value=0)
+    min_pay = AmountFilter(
+        label="Paying at least", method="filter_min_pay", min_value=0, max_digits=14,
+        decimal_places=2,
+    )  # fmt: skip
     currency = django_filters.ModelChoiceFilter(
         queryset=convertible_currencies(), to_field_name="code", empty_label="US dollars",
         method="read_with_min_pay", widget=PlainSelect, label="In",
@@ -76,7 +79,7 @@ class PostingFilter(django_filters.FilterSet):
 
     def filter_min_pay(self, queryset, name, value):
         data = self.form.cleaned_data
-        currency = data.get("currency") or convertible_currencies().get(code="USD")
+        currency = data["currency"].code if data.get("currency") else "USD"
         floor = minimum_pay_usd(value, currency, data.get("period") or Period.YEAR)
         # A posting whose range reaches the floor: it may pay at least that much.
         return queryset.filter(usd_yearly_max__gte=floor) if floor is not None else queryset

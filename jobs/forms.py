@@ -148,7 +148,7 @@ class JobPostingForm(forms.ModelForm):
         country = data.get("country")
         if country and not data.get("currency"):
             follow_country_currency(self, data, country, "Choose the currency you pay in.")
-        if not data.get("company_name", "").strip() and not data.get("confidential"):
+        if "company_name" in data and not data["company_name"].strip() and not data["confidential"]:
             self.add_error("company_name", "Name the employer, or tick “confidential employer”.")
         if not data.get("apply_url") and not data.get("apply_email"):
             self.add_error(
@@ -223,7 +223,7 @@ class JobPostingForm(forms.ModelForm):
         return posting
 
 
-def minimum_pay_usd(amount: Decimal, currency, period: str) -> Decimal | None:
+def minimum_pay_usd(amount: Decimal, currency: str, period: str) -> Decimal | None:
     """A pay floor a visitor typed, in dollars a year, to compare with postings' ranges."""
     year = timezone.localdate().year
-    return conversion_table().convert(amount, period, currency.code, None, year).usd
+    return conversion_table().convert(amount, period, currency, None, year).usd

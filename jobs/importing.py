@@ -40,7 +40,17 @@ def text(value) -> str:
     """schema.org allows a thing or its name: {"name": "Acme"} and "Acme" read the same."""
     if isinstance(value, dict):
         value = value.get("name") or value.get("value") or ""
-    return str(value or "").strip()
+    if isinstance(value, list | dict):
+        raise NotAPosting(f"expected a text, found {value!r:.60}")
+    value = str(value or "").strip()
+    if "\x00" in value:
+        raise NotAPosting("a text holds a NUL character")
+    return value
+
+
+def thing(value) -> dict:
+    """A nested object, or an empty one where the data gives a plain text instead."""
+    return value if isinstance(value, dict) else {}
 
 
 def country_code(value) -> str:
@@ -62,7 +72,7 @@ def level_and_role(item) -> tuple[str, object]:
     if not role:
         raise NotAPosting(f"no role in our list matches the title {title!r}")
     if not level:
-        months = (item.get("experienceRequirements") or {}).get("monthsOfExperience")
+        months = thing(item.get("experienceRequirements")).get("monthsOfExperience")
         if not isinstance(months, int | float):
             raise NotAPosting(
                 "no level: put it in the title (Junior, Senior, Lead) or give "
@@ -78,7 +88,7 @@ def place(item) -> dict:
     allowed = [country_code(c) for c in (allowed if isinstance(allowed, list) else [allowed])]
     location = item.get("jobLocation") or {}
     location = location[0] if isinstance(location, list) and location else location
-    address = location.get("address") or {} if isinstance(location, dict) else {}
+    address = thing(thing(location).get("address"))
     if address.get("addressCountry"):
         country = country_code(address["addressCountry"])
     elif remote and allowed:
@@ -129,8 +139,14 @@ def closing_day(item) -> date:
 
 
 def identifier(item) -> str:
+    """The employer's own reference: "issuer:value" for a PropertyValue, since two employers'
+    systems may both number a posting 123."""
     found = item.get("identifier")
-    found = text(found.get("value") if isinstance(found, dict) else found)
+    if isinstance(found, dict):
+        issuer, value = text(found.get("name")), text(found.get("value"))
+        found = f"{issuer}:{value}" if issuer and value else value
+    else:
+        found = text(found)
     if not found:
         raise NotAPosting("no identifier: it is how a second import knows the posting")
     return found[:200]
@@ -141,11 +157,11 @@ def read_posting(item) -> JobPostingForm:
     if not isinstance(item, dict) or item.get("@type", "JobPosting") != "JobPosting":
         raise NotAPosting("not a schema.org JobPosting object")
     kinds = item.get("employmentType") or "FULL_TIME"
-    kind = kinds[0] if isinstance(kinds, list) else kinds
+    kind = text(kinds[0] if isinstance(kinds, list) and kinds else kinds)
     if kind not in EMPLOYMENT_TYPES:
         raise NotAPosting(f"employmentType {kind!r} is not one we list")
     level, role = level_and_role(item)
-    contact = item.get("applicationContact") or {}
+    contact = thing(item.get("applicationContact"))
     organization = text(item.get("hiringOrganization"))
     data = {
         "title": text(item.get("title")),

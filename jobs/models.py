@@ -8,6 +8,7 @@ statistic about people's pay.
 
 from datetime import date, timedelta
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from portal.markdown import render_markdown
-from portal.models import PrivateLink
+from portal.models import PrivateLink, weighted_search_vector
 from portal.moderation import PENDING, Moderated, ModeratedQuerySet, ModerationEventBase
 from salaries.models import City, Currency, EmploymentType, Level, Period, Role, conversion_table
 
@@ -24,6 +25,7 @@ DEFAULT_DAYS_OPEN = 60
 MAX_DAYS_OPEN = 120
 # A closed posting's page says so for this long, then answers 410 Gone.
 DAYS_SHOWN_CLOSED = 30
+PAY_FIELDS = {"currency", "currency_id", "pay_min", "pay_max", "pay_period", "country"}
 # A range wider than this (maximum over minimum) says nothing about the pay.
 MAX_RANGE_RATIO = 3
 
@@ -125,6 +127,7 @@ class JobPosting(PrivateLink, Moderated):
     rejection_reason = models.CharField(max_length=12, choices=PostingRejection.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = weighted_search_vector("title", "company_name", "description")
     # The range, yearly in US dollars at today's rates: what the "minimum pay" filter reads.
     usd_yearly_min = models.DecimalField(max_digits=16, decimal_places=2, null=True, editable=False)
     usd_yearly_max = models.DecimalField(max_digits=16, decimal_places=2, null=True, editable=False)
@@ -172,6 +175,7 @@ class JobPosting(PrivateLink, Moderated):
         indexes = [
             models.Index(fields=["status", "valid_through", "-date_posted"]),
             models.Index(fields=["role", "country", "status"]),
+            GinIndex(fields=["search_vector"], name="posting_search"),
         ]
 
     def __str__(self):
@@ -200,7 +204,7 @@ class JobPosting(PrivateLink, Moderated):
             return f"{place} ({self.get_workplace_display().lower()})"
         if self.remote_countries:
             return f"Remote, from {', '.join(c.name for c in self.remote_countries)}"
-        return f"Remote (employer in {self.country.name})"
+        return f"Remote, from {self.country.name}"
 
     # Where a posting stands --------------------------------------------------------------
 
@@ -247,65 +251,84 @@ class JobPosting(PrivateLink, Moderated):
         )
 
     def save(self, *args, **kwargs):
-        self.normalize()
+        fields = kwargs.get("update_fields")
+        if fields is None or PAY_FIELDS & set(fields):
+            self.normalize()
         super().save(*args, **kwargs)
 
     # The lifecycle: draft -> waiting for review -> published -> expired or filled; or
     # rejected, or withdrawn by the employer. Each step is in the audit trail. ----------------
 
     @transaction.atomic
-    def send_for_review(self) -> None:
-        if self.status == PostingStatus.DRAFT:
-            self.status = PostingStatus.PENDING
-            self.save(update_fields=["status", "updated_at"])
-            PostingEvent.record(self, PostingEvent.Action.SUBMITTED, None)
-
-    @transaction.atomic
-    def approve(self, by) -> None:
-        """Publish: it is dated today (for good) and open for its days, at most 120."""
+    def approve(self, by, note: str = "") -> None:
+        """Publish: dated today for good, and open until the day the employer chose while it
+        is still ahead (at most 120 days), else for 60 days. The decision is made on the row
+        as locked, so an edit the employer saved a moment ago is what gets published."""
         current = self.lock_pending()
         today = timezone.localdate()
-        requested = (current.valid_through - current.created_at.date()).days
-        days = min(max(requested, 1), MAX_DAYS_OPEN) if requested > 0 else DEFAULT_DAYS_OPEN
-        self.decide(
-            by,
-            PostingStatus.PUBLISHED,
-            date_posted=current.date_posted or today,
-            valid_through=today + timedelta(days=days),
-        )
+        closing = current.valid_through
+        if closing <= today:
+            closing = today + timedelta(DEFAULT_DAYS_OPEN)
+        closing = min(closing, today + timedelta(MAX_DAYS_OPEN))
+        current.decide(by, PostingStatus.PUBLISHED, note=note, date_posted=today,
+                       valid_through=closing)  # fmt: skip
+        self.refresh_from_db()
 
     @transaction.atomic
     def reject(self, by, reason: str, note: str = "") -> None:
-        self.lock_pending()
+        current = self.lock_pending()
         if reason not in PostingRejection.values:
             raise ValueError(f"Unknown rejection reason {reason!r}")
-        self.decide(by, PostingStatus.REJECTED, reason=reason, note=note)
+        current.decide(by, PostingStatus.REJECTED, reason=reason, note=note)
+        self.refresh_from_db()
 
-    def _close(self, status, action, by=None) -> None:
+    def locked(self) -> "JobPosting":
+        """The row as it is now, locked until the transaction ends."""
+        return JobPosting.objects.select_for_update().get(pk=self.pk)
+
+    def _close(self, status, action) -> None:
         self.status, self.closed_at = status, self.closed_at or timezone.now()
         self.save(update_fields=["status", "closed_at", "updated_at"])
-        PostingEvent.record(self, action, by)
+        PostingEvent.record(self, action, None)
 
     @transaction.atomic
-    def mark_filled(self) -> None:
-        if self.status in (PostingStatus.PUBLISHED, PostingStatus.EXPIRED):
-            self._close(PostingStatus.FILLED, PostingEvent.Action.FILLED)
+    def send_for_review(self) -> bool:
+        current = self.locked()
+        if current.status != PostingStatus.DRAFT:
+            return False
+        current.status = PostingStatus.PENDING
+        current.save(update_fields=["status", "updated_at"])
+        PostingEvent.record(current, PostingEvent.Action.SUBMITTED, None)
+        return True
 
     @transaction.atomic
-    def withdraw(self) -> None:
-        """The employer takes it back. A posting never published has no page to keep."""
-        if self.status in (PostingStatus.DRAFT, PostingStatus.PENDING):
-            self.status = PostingStatus.WITHDRAWN
-            self.save(update_fields=["status", "updated_at"])
-            PostingEvent.record(self, PostingEvent.Action.WITHDRAWN, None)
-        elif self.status == PostingStatus.PUBLISHED:
-            self._close(PostingStatus.WITHDRAWN, PostingEvent.Action.WITHDRAWN)
+    def mark_filled(self) -> bool:
+        current = self.locked()
+        if current.status not in (PostingStatus.PUBLISHED, PostingStatus.EXPIRED):
+            return False
+        current._close(PostingStatus.FILLED, PostingEvent.Action.FILLED)
+        return True
+
+    @transaction.atomic
+    def withdraw(self) -> bool:
+        """The employer takes it back. Withdrawn before publication it has no page; after, its
+        page says so, like a filled one."""
+        current = self.locked()
+        if current.status in (PostingStatus.DRAFT, PostingStatus.PENDING):
+            current.status = PostingStatus.WITHDRAWN
+            current.save(update_fields=["status", "updated_at"])
+            PostingEvent.record(current, PostingEvent.Action.WITHDRAWN, None)
+        elif current.status == PostingStatus.PUBLISHED:
+            current._close(PostingStatus.WITHDRAWN, PostingEvent.Action.WITHDRAWN)
+        else:
+            return False
+        return True
 
     @classmethod
     @transaction.atomic
     def expire_due(cls, today=None) -> int:
-        """Close every published posting past its date (the nightly `expire_postings`); rows
-        an employer is changing this moment are left for the next run."""
+        """Close every published posting past its date (the nightly `expire_postings`); a row
+        an employer is closing this moment is left to them."""
         due = list(cls.objects.due_to_expire(today).select_for_update(skip_locked=True))
         for posting in due:
             posting._close(PostingStatus.EXPIRED, PostingEvent.Action.EXPIRED)
@@ -323,7 +346,10 @@ class JobPosting(PrivateLink, Moderated):
             "identifier": {"@type": "PropertyValue", "name": "Talab", "value": str(self.pk)},
             "datePosted": self.date_posted.isoformat(),
             "validThrough": f"{self.valid_through.isoformat()}T23:59:59Z",
-            "hiringOrganization": {"@type": "Organization", "name": self.employer},
+            # Google's value for an employer hiring anonymously.
+            "hiringOrganization": "confidential"
+            if self.confidential
+            else {"@type": "Organization", "name": self.company_name},
             "employmentType": SCHEMA_EMPLOYMENT_TYPE[self.employment_type],
             "baseSalary": {
                 "@type": "MonetaryAmount",

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,6 +97,13 @@ EMPLOYER_ACTIONS = {
     "filled": (PostingStatus.PUBLISHED, PostingStatus.EXPIRED),
     "withdraw": (PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED),
 }
+DONE = {
+    "send": "Sent for review: a moderator will check it soon.",
+    "filled": "Marked as filled: it has left the job board.",
+    "withdraw": "Withdrawn: it is no longer listed.",
+    "saved": "Your changes are saved.",
+    "late": "Nothing was changed: the posting's status changed meanwhile (see below).",
+}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -105,24 +113,29 @@ def manage_posting(request, link):
     posting = JobPosting.objects.select_related("role", "currency", "city").by_link(link)
     if posting is None:
         raise Http404("No posting has this link")
-    form = JobPostingForm(instance=posting) if posting.editable else None
+    here = reverse("jobs:manage", args=[link])
+    form = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "save" and posting.editable:
-            form = JobPostingForm(request.POST, instance=posting)
-            if form.is_valid():
-                form.save()
-                return redirect(reverse("jobs:manage", args=[link]) + "?saved=1")
-            return form_page(
-                request, "jobs/manage.html", form, status=400, posting=posting, link=link
-            )
-        if posting.status in EMPLOYER_ACTIONS.get(action, ()):
-            {"send": posting.send_for_review, "filled": posting.mark_filled,
-             "withdraw": posting.withdraw}[action]()  # fmt: skip
-            return redirect(reverse("jobs:manage", args=[link]) + f"?done={action}")
+        if action == "save":
+            with transaction.atomic():  # decided meanwhile? then nothing is overwritten
+                current = posting.locked()
+                if not current.editable:
+                    return redirect(here + "?done=late")
+                form = JobPostingForm(request.POST, instance=current)
+                if form.is_valid():
+                    form.save()
+                    return redirect(here + "?done=saved")
+        elif action in EMPLOYER_ACTIONS:
+            method = {"send": posting.send_for_review, "filled": posting.mark_filled,
+                      "withdraw": posting.withdraw}[action]  # fmt: skip
+            return redirect(here + f"?done={action if method() else 'late'}")
+    if form is None and posting.editable:
+        form = JobPostingForm(instance=posting)
     return form_page(
-        request, "jobs/manage.html", form, posting=posting, link=link, new="new" in request.GET,
-        saved="saved" in request.GET, done=request.GET.get("done", ""),
+        request, "jobs/manage.html", form, status=400 if form and form.errors else 200,
+        posting=posting, link=link, new="new" in request.GET,
+        done=DONE.get(request.GET.get("done", ""), ""),
         actions=[name for name, allowed in EMPLOYER_ACTIONS.items() if posting.status in allowed],
     )  # fmt: skip
 

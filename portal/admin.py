@@ -131,6 +131,9 @@ class AuditTrailInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
 
 class AuditTrailAdmin(admin.ModelAdmin):
     """The audit trail is append-only: read here, written only by the items' methods."""

@@ -1,5 +1,7 @@
 """Markdown written by editors and employers, made safe to show: guides and job postings."""
 
+import html
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -23,3 +25,13 @@ def clean_html(html: str) -> str:
 def render_markdown(text: str):
     """Markdown as sanitized HTML: whoever wrote it, no raw HTML survives but basic formatting."""
     return mark_safe(clean_html(markdown.markdown(text, extensions=["tables"])))  # noqa: S308
+
+
+def html_as_text(fragment) -> str:
+    """HTML as the words a reader sees, one space between them."""
+    return " ".join(html.unescape(nh3.clean(str(fragment), tags=set())).split())
+
+
+def plain_text(text: str) -> str:
+    """Markdown as the words a reader sees (for search)."""
+    return html_as_text(markdown.markdown(text, extensions=["tables"]))

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
 from django.utils import timezone
 
@@ -46,6 +47,18 @@ class PrivateLink(models.Model):
         token = secrets.token_urlsafe(16)
         self.link_hash = digest(token)
         return token
+
+
+def weighted_search_vector(title: str, summary: str, body: str) -> models.GeneratedField:
+    """A column PostgreSQL keeps up to date with the words of three text columns, weighted A,
+    B and C (English stemming), for full-text search with a GIN index."""
+    return models.GeneratedField(
+        expression=SearchVector(title, weight="A", config="english")
+        + SearchVector(summary, weight="B", config="english")
+        + SearchVector(body, weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
 
 def client_key(request, scope: str) -> str:

@@ -632,6 +632,7 @@ class Choice:
     key: object
     name: str
     note: str  # "1,234 people" or "published estimates"
+    people: int = 0  # how many people the figures rest on (0: published estimates only)
 
     @property
     def label(self) -> str:
@@ -653,7 +654,8 @@ def filter_choices() -> dict[str, list[Choice]]:
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
                 Choice(key, name_of[key],
-                       f"{counts[key]:,} people" if key in counts else "published estimates")
+                       f"{counts[key]:,} people" if key in counts else "published estimates",
+                       counts.get(key, 0))
                 for key in keys
             ]  # fmt: skip
 
@@ -661,7 +663,7 @@ def filter_choices() -> dict[str, list[Choice]]:
             # Figures under these filters rest on survey answers alone (see the rules above).
             counts = pooled(statistics.counts_by(fields, countable_rows), pools_reports=False)
             choices = [
-                Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people")
+                Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people", n)
                 for key, n in counts.items()
                 if n >= MIN_COUNT and key[0] is not None  # rows with no city say nothing
             ]

@@ -14,7 +14,7 @@ from django.db import transaction
 DATA_VERSION_KEY = "salaries:data-version"
 # Bump when the shape of what views remember changes, so that no server reads figures that a
 # server running other code wrote (gunicorn also moves the data version when it starts).
-FORMAT = 3
+FORMAT = 4
 REMEMBER_SECONDS = 24 * 3600
 
 

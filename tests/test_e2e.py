@@ -110,6 +110,7 @@ def live_server_url(tmp_path_factory):
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
         manage(env, "load_reference_data")
+        manage(env, "load_guides")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         salaries_csv = tmp / "np-ml-engineers.csv"
         write_salaries_csv(salaries_csv)
@@ -185,7 +186,7 @@ def test_level_filter_changes_figures_and_url(page):
     assert amount(senior_median) > amount(all_median)
     assert amount(senior_count) < amount(all_count)
     assert amount(senior_count) == ROWS_PER_LEVEL
-    sync_api.expect(page.get_by_text("What published sources say")).to_be_visible()
+    sync_api.expect(page.get_by_role("heading", name="What published sources say")).to_be_visible()
 
     # The chosen level survives the round trip, and the display unit can change too.
     assert form.locator('input[name="level"][value="senior"]').is_checked()
@@ -211,6 +212,8 @@ PHONE_PAGES = [
     "/jobs/",
     "/jobs/post/",
     JOB,
+    "/guides/machine-learning-engineer-nepal/",
+    "/search/?q=ml+engineer+nepal",
 ]
 
 
@@ -257,6 +260,8 @@ CHECKED_PAGES = [
     "/jobs/?country=NP",
     "/jobs/post/",
     JOB,
+    "/guides/machine-learning-engineer-pay-around-the-world/",
+    "/search/?q=ml+engineer+nepal",
 ]
 
 

@@ -162,8 +162,10 @@ def guide(db):
         role=RoleFactory(name="Data Scientist"),
         country="NP",
         summary="Pay and work.",
-        body="Some words.",
-        published=True,
+        body="Data scientists here earn [[median role=data-scientist country=np]].\n\n"
+        "[[figures role=data-scientist country=np by=level]]\n\n"
+        "[[compare role=data-scientist countries=np,in unit=ppp]]\n",
+        status="published",
         published_on=date(2026, 1, 1),
     )
 

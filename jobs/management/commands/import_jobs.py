@@ -10,7 +10,7 @@ unless --publish.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DataError, transaction
 
 from jobs.importing import NotAPosting, identifier, read_posting
 from jobs.models import JobPosting, PostingEvent
@@ -45,10 +45,15 @@ class Command(BaseCommand):
                     known += 1
                     continue
                 form = read_posting(item)
+                valid = form.is_valid()
             except NotAPosting as problem:
                 problems.append(f"index {index}: {problem}")
                 continue
-            if not form.is_valid():
+            except (AttributeError, TypeError, ValueError, DataError) as problem:
+                # A shape schema.org allows but we do not read: said, never a traceback.
+                problems.append(f"index {index}: unexpected data ({problem})")
+                continue
+            if not valid:
                 reasons = "; ".join(
                     f"{form.fields[name].label if name in form.fields else 'posting'}: "
                     f"{' '.join(errors)}"
@@ -73,7 +78,7 @@ class Command(BaseCommand):
                 form.save_m2m()
                 PostingEvent.record(posting, PostingEvent.Action.IMPORTED, None)
                 if publish:
-                    posting.approve(by=None)
+                    posting.approve(by=None, note="Published on import (import_jobs --publish)")
         waiting = "published" if publish else "waiting for review"
         self.stdout.write(
             f"Postings imported: {len(forms)} ({waiting}); already imported: {known}; "
