@@ -178,27 +178,30 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
     if not query:
         return NameMatch(), []
     match = match_names(query)
-    results = []
     names = dict(countries)
+    leading, following = [], []
     if match.role and match.country:
         url = reverse("salaries:role_country", args=[match.role.key, match.country.lower()])
         title = f"{match.role.name} salaries in {names[match.country]}"
-        results.append(Result(title, url, "Salaries", match.role.note))
+        leading.append(Result(title, url, "Salaries", match.role.note))
     if match.role:
+        # The role anywhere: first when no country was named, else after the guides.
         url = reverse("salaries:role", args=[match.role.key])
-        results.append(Result(f"{match.role.name} salaries", url, "Salaries", match.role.note))
+        role_page = Result(f"{match.role.name} salaries", url, "Salaries", match.role.note)
+        (following if match.country else leading).append(role_page)
     elif match.country:
         url = reverse("salaries:list") + f"?country={match.country}"
-        results.append(Result(f"Salaries in {names[match.country]}", url, "Salaries"))
+        leading.append(Result(f"Salaries in {names[match.country]}", url, "Salaries"))
+    found = []
     words = text_query(match, query)
     if words is not None:
-        results += guide_results(words, match) + posting_results(words)
-    results += [
+        found = guide_results(words, match) + posting_results(words)
+    following += [
         Result(f"{choice.name} salaries", reverse("salaries:role", args=[choice.key]), "Role",
                choice.note)
         for choice in match.other_roles
     ]  # fmt: skip
-    return match, results
+    return match, leading + found + following
 
 
 def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:
