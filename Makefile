@@ -8,7 +8,7 @@ LOCAL_ENV := HTTPS=0
 # The aijobs.net survey (CC0) is imported from here when present; it is never committed.
 AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
-.PHONY: install browser run load test format superuser shell db-start db-stop backup restore clean
+.PHONY: install browser run load test bench format superuser shell db-start db-stop backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ load: install
 
 run: load
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(LOCAL_ENV) $(PY) manage.py warm_pages
 	@echo ""
 	@echo "  Talab is starting at http://127.0.0.1:8000/"
 	@echo "  Create an admin account (in another shell): make superuser"
@@ -47,6 +48,13 @@ test: install browser
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -rs
+
+# Public pages at a million (synthetic) observations, in a database of their own: see README.
+bench: install
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk || true; \
+		else echo "wrk is missing (sudo apt-get install wrk); using a slower Python load generator."; fi; }
+	AIJOBS_CSV="$(AIJOBS_CSV)" $(PY) bench/bench.py $(BENCH_ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -126,7 +126,8 @@ class Marker:
 
     def render_median(self):
         panel, unit = self.group_panel()
-        return render_to_string("careers/markers/median.html", {"panel": panel, "unit": unit})
+        context = {"panel": panel, "unit": unit}
+        return render_to_string("careers/markers/median.html", context).strip()
 
     def render_count(self):
         panel, _ = self.group_panel()

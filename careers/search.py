@@ -22,6 +22,7 @@ from careers.models import Guide
 from jobs.models import JobPosting
 from salaries import figures
 from salaries.models import Role
+from salaries.money import Display, display_unit
 from salaries.remembered import remembered
 
 MAX_QUERY = 200
@@ -183,7 +184,7 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
     if match.role and match.country:
         url = reverse("salaries:role_country", args=[match.role.key, match.country.lower()])
         title = f"{match.role.name} salaries in {names[match.country]}"
-        leading.append(Result(title, url, "Salaries", match.role.note))
+        leading.append(Result(title, url, "Salaries", pair_note(match)))
     if match.role:
         # The role anywhere: first when no country was named, else after the guides.
         url = reverse("salaries:role", args=[match.role.key])
@@ -202,6 +203,15 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
         for choice in match.other_roles
     ]  # fmt: skip
     return match, leading + found + following
+
+
+def pair_note(match: NameMatch) -> str:
+    """How many people the role's figures in the country rest on, as the page says it."""
+    unit = display_unit(Display.USD)
+    query = figures.Query.for_group(unit, role=Role.objects.get(slug=match.role.key),
+                                    country=match.country)  # fmt: skip
+    people = figures.panel(query).summary.people
+    return f"{people} people" if people.shown else "Published estimates; fewer than 5 people"
 
 
 def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:

@@ -3,18 +3,22 @@ from django.views.decorators.http import require_safe
 
 from careers import search
 from careers.models import Guide
+from portal import versions
+from portal.pagecache import public_page
 from salaries import figures
 from salaries.models import PublishedRange
 from salaries.money import Display, display_unit
 
 
 @require_safe
+@public_page("guides")
 def guide_list(request):
     guides = Guide.objects.published().select_related("role").order_by("title")
     return render(request, "careers/list.html", {"guides": guides})
 
 
 @require_safe
+@public_page(versions.ALL, "guides")  # its markers may show any group's figures
 def guide_detail(request, slug):
     guide = get_object_or_404(Guide.objects.published(), slug=slug)
     return guide_page(request, guide)

@@ -25,11 +25,20 @@ def move_postings(sender, old, new, **kwargs):
     JobPosting.objects.filter(role=old).update(role=new)
 
 
+def postings_changed(**kwargs):
+    from portal import versions
+
+    versions.move("jobs")
+
+
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = "Job postings"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from jobs.models import JobPosting
         from portal.moderation import grant_to_moderators
         from salaries.extensions import add_landing_section
         from salaries.models import role_merged
@@ -40,3 +49,6 @@ class JobsConfig(AppConfig):
         add_landing_section(open_jobs)
         # A merged role's postings follow it to the role it was merged into.
         role_merged.connect(move_postings, dispatch_uid="jobs.move_postings")
+        # Cached landing pages list open postings: they follow every change to one.
+        post_save.connect(postings_changed, sender=JobPosting, dispatch_uid="jobs-saved")
+        post_delete.connect(postings_changed, sender=JobPosting, dispatch_uid="jobs-deleted")

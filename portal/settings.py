@@ -91,6 +91,14 @@ else:
 
     DATABASES = {"default": database_from_url(embedded_postgres.database_url())}
 
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Public page views read from a replica (portal/routers.py); in tests it mirrors default.
+    DATABASES["replica"] = {
+        **database_from_url(os.environ["DATABASE_REPLICA_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
+
 CACHES = {"default": cache_from_env()}
 
 INSTALLED_APPS = [
@@ -115,6 +123,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETags for every page, and 304 Not Modified for a page the browser or CDN already has.
+    "django.middleware.http.ConditionalGetMiddleware",
     "portal.middleware.HardeningMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

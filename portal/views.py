@@ -6,11 +6,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from portal import versions
+from portal.pagecache import public_page
 from salaries import figures
 from salaries.forms import FindForm, OfferForm, SalaryReportForm
 
 
 @require_safe
+@public_page(versions.ALL)
 def home(request):
     choices = figures.filter_choices()
     context = {

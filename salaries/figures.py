@@ -31,6 +31,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django_countries import countries
 
+from portal import versions
 from salaries import statistics
 from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source, SourceKind
 from salaries.money import Display, DisplayUnit, display_unit
@@ -85,6 +86,7 @@ class Query:
     unit: DisplayUnit
     key: str
     pools_reports: bool = True
+    scope: str = versions.ALL  # what data its figures depend on (portal.versions)
 
     @classmethod
     def for_group(cls, unit: DisplayUnit, role=None, country: str = "", levels=()):
@@ -97,7 +99,9 @@ class Query:
         if levels:
             observations = observations.filter(level__in=levels)
         key = canonical_key({"role": role, "country": country, "level": list(levels)})
-        return cls(observations, unit, key)
+        return cls(
+            observations, unit, key, scope=versions.scope_of(role.slug if role else "", country)
+        )
 
     @cached_property  # one look at the countable cells per query
     def with_pay(self) -> QuerySet:
@@ -111,7 +115,7 @@ class Query:
         return self.with_pay.listable()
 
     def remember(self, kind: str, compute):
-        return remembered(f"{kind}:{self.unit.code}:{self.key}", compute)
+        return remembered(f"{kind}:{self.unit.code}:{self.key}", compute, self.scope)
 
 
 def countable() -> Q:
@@ -393,7 +397,10 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
 
     def column(unit):
         query = Query.for_group(unit, role=role, levels=levels)
-        query = Query(query.observations.filter(employee_country__in=codes), unit, query.key)
+        query = Query(
+            query.observations.filter(employee_country__in=codes), unit, query.key,
+            scope=query.scope,
+        )  # fmt: skip
         key = f"compare:{','.join(codes)}"
         breakdown = query.remember(key, lambda: _breakdown(query, by, labels=label, keys=keys))
         for group in breakdown.groups:

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
+from portal import versions
 from salaries.figures import Query, canonical_key
 from salaries.forms import offer_choices_with_data
 from salaries.models import (
@@ -217,6 +218,9 @@ class SalaryFilter(django_filters.FilterSet):
             observations=self.qs,
             unit=self.unit,
             key=canonical_key(filters),
+            scope=versions.scope_of(
+                role.slug if (role := data.get("role")) else "", self.country_code
+            ),
             pools_reports=all(
                 value in (None, "", [])
                 for name, value in filters.items()

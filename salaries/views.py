@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
+from portal import versions
 from portal.models import client_key, over_hourly_limit
+from portal.pagecache import from_query, landing_scope, public_page
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
@@ -40,6 +42,7 @@ class CountedPaginator(Paginator):
 
 
 @require_safe
+@public_page(from_query)
 def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
     context = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
@@ -59,6 +62,7 @@ def salary_list(request):
 
 
 @require_safe
+@public_page(landing_scope, "jobs", "guides")
 def role_landing(request, role_slug, country_code=None):
     role = get_object_or_404(Role, slug=role_slug)
     country = (country_code or "").upper()
@@ -95,6 +99,7 @@ def role_landing(request, role_slug, country_code=None):
 
 
 @require_safe
+@public_page(from_query)
 def compare(request):
     form = CompareForm(request.GET or None)
     context = {"form": form}
@@ -141,6 +146,7 @@ def find(request):
 
 
 @require_safe
+@public_page(from_query)
 def offer(request):
     form = OfferForm.from_query(request.GET)
     context = {"form": form}
@@ -229,6 +235,7 @@ def spreadsheet_safe(value):
 
 
 @require_safe
+@public_page(versions.ALL)
 def methodology(request):
     return render(request, "salaries/methodology.html", {"sources": figures.source_counts()})
 

@@ -137,7 +137,11 @@ def drop_database(params: dict, name: str) -> None:
         )
 
 
-def create_database(params: dict, name: str) -> None:
+def create_database(params: dict, name: str, template: str = "") -> None:
+    """A new, empty database `name`, or a copy of `template` (no one may be connected to it)."""
     drop_database(params, name)
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with admin_connection(params) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(statement)

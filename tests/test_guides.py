@@ -112,9 +112,20 @@ def test_landing_pages_link_related_guides(client, guides):
     assert "Add your salary as a Machine Learning Engineer" in page
 
 
-def test_guide_list_query_count_is_fixed(client, guides, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        client.get("/guides/")
+def test_guide_list_query_count_is_fixed(client, guides, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/guides/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    with django_capture_on_commit_callbacks(execute=True):  # more guides: the list is cold again
+        for n in range(8):
+            guide_with("More.", slug=f"more-{n}", title=f"More {n}")
+    assert queries() == few <= 12
 
 
 def test_a_malformed_guide_file_gives_a_clear_message(tmp_path):

@@ -1,0 +1,79 @@
+"""Whole public pages from the cache, keyed on the data versions they depend on.
+
+A visitor without a session (anyone but staff) asking for a public page gets the page as it
+was rendered for the same path and query under the same data versions: one cache read. Each
+page says when its data last changed (Last-Modified) and carries an ETag of its versions, so
+browsers and a CDN revalidate with a 304 (ConditionalGetMiddleware answers those) and keep
+it for PUBLIC_SECONDS.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.http import http_date
+
+from portal import versions
+from portal.routers import replica_reads
+
+FORMAT = 1
+PAGE_SECONDS = 15 * 60  # also bounds how long a posting past its closing day can linger
+SHARED_SECONDS = 60
+
+
+def page_key(request, stamp) -> str:
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values if v != "")
+    text = f"{FORMAT}|{stamp}|{request.get_host()}|{request.path}|{query}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def public_page(*scopes_of):
+    """Cache a view's page under the versions of the scopes `scopes_of(request, **kwargs)`
+    returns (or fixed scope names)."""
+
+    def decorator(view):
+        @wraps(view)
+        def cached_view(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or (
+                settings.SESSION_COOKIE_NAME in request.COOKIES
+            ):
+                return view(request, *args, **kwargs)  # staff see pages as they are now
+            scopes = [s(request, *args, **kwargs) if callable(s) else s for s in scopes_of]
+            stamp = versions.stamp(*scopes)
+            key = "page:" + page_key(request, stamp)
+            cached = cache.get(key)
+            if cached is None:
+                with replica_reads():
+                    response = view(request, *args, **kwargs)
+                if (
+                    response.status_code != 200
+                    or response.streaming
+                    or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token: its own
+                ):
+                    return response
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+            else:
+                content, content_type = cached
+                response = HttpResponse(content, content_type=content_type)
+            response["ETag"] = f'"{key[5:37]}"'
+            response["Last-Modified"] = http_date(max(stamp) / 1e9)
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_SECONDS}"
+            return response
+
+        return cached_view
+
+    return decorator
+
+
+def landing_scope(request, role_slug, country_code=None) -> str:
+    return versions.scope_of(role_slug, country_code or "")
+
+
+def from_query(request, *args, **kwargs) -> str:
+    """The scope of a page filtered by ?role=…&country=… (one of each, or it is "all")."""
+    role, country = request.GET.getlist("role"), request.GET.getlist("country")
+    return versions.scope_of(
+        role[0] if len(role) == 1 else "", country[0] if len(country) == 1 else ""
+    )
