@@ -57,8 +57,8 @@ def cache_from_env() -> dict:
     return {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "talab_cache",
-        # One entry per distinct filter's figures: keep plenty before culling.
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        # Figures and pages per distinct filter URL: keep plenty before culling (crawlers).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 
 

@@ -35,7 +35,7 @@ from portal import versions
 from salaries import statistics
 from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source, SourceKind
 from salaries.money import Display, DisplayUnit, display_unit
-from salaries.remembered import remembered
+from salaries.remembered import COUNTS, COUNTS_SECONDS, remembered
 
 MIN_COUNT = 5
 MIN_MEDIAN = 5
@@ -614,7 +614,7 @@ def home() -> dict:
             "range_count": PublishedRange.objects.count(),
         }
 
-    return remembered("home", compute)
+    return remembered("home", compute, COUNTS, COUNTS_SECONDS)
 
 
 def source_counts() -> list:
@@ -629,7 +629,7 @@ def source_counts() -> list:
                 source.observations = People(counted.filter(source=source).count())
         return sources
 
-    return remembered("source-counts", compute)
+    return remembered("source-counts", compute, COUNTS, COUNTS_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -692,7 +692,7 @@ def filter_choices() -> dict[str, list[Choice]]:
             "company": survey_only(["company__slug", "company__name"]),
         }
 
-    return remembered("filter-choices", compute)
+    return remembered("filter-choices", compute, COUNTS, COUNTS_SECONDS)
 
 
 def roles_with_figures():

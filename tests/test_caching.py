@@ -158,3 +158,17 @@ def test_only_public_pages_of_visitors_without_a_session_read_the_replica(
     decisions.clear()
     staff.get(US_PAGE)
     assert decisions and set(decisions) == {"default"}  # staff read the primary
+
+
+def test_warm_pages_computes_every_landing_page_before_the_first_visitor(client, data_scientists):
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection as db
+
+    out = io.StringIO()
+    call_command("warm_pages", stdout=out)
+    assert "Pages warmed:" in out.getvalue() and "Not 200" not in out.getvalue()
+    with CaptureQueriesContext(db) as captured:  # a visitor's first view: figures remembered
+        assert client.get("/salaries/data-scientist/us/").status_code == 200
+    assert not [q for q in captured if "percentile_cont" in q["sql"].lower()]
