@@ -179,6 +179,15 @@ class Marker:
         return render_to_string("careers/markers/table.html", context)
 
 
+def kinds_in(text: str) -> set[str]:
+    """The kinds of figure a text's markers ask for ("ranges", "median"...)."""
+    return {
+        found.group(1).split(maxsplit=1)[0]
+        for found in MARKER.finditer(text)
+        if found.group(1).split()
+    }
+
+
 def staff_note(source: str, problem, staff: bool):
     if not staff:
         return ""

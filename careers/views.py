@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from careers import search
+from careers.markers import kinds_in
 from careers.models import Guide
 from portal import versions
 from portal.pagecache import public_page
@@ -41,7 +42,10 @@ def guide_page(request, guide, preview=False):
         "unit": unit,
         "panel": figures.panel(query),
         "by_level": figures.by_level(query),
-        "published_ranges": PublishedRange.objects.matching(role=guide.role, country=country),
+        # Shown at the end unless the text already shows them where it discusses them.
+        "published_ranges": []
+        if "ranges" in kinds_in(guide.body)
+        else PublishedRange.objects.matching(role=guide.role, country=country),
         "answered": answered,
         "related": guide.related.published(),
         "canonical": canonical,
