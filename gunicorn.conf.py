@@ -23,17 +23,19 @@ control_socket_disable = True
 
 
 def when_ready(server):
-    """A new deployment may compute figures differently: retire the remembered ones."""
+    """A new deployment may compute figures differently: retire the remembered ones (not when
+    the code is the one that computed them, e.g. just warmed by `make run`)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     django.setup()
     from django.db import connections
 
-    from salaries.remembered import data_changed
+    from portal import versions
 
     try:
-        data_changed()
+        if versions.deployed():
+            server.log.info("New code: remembered figures and cached pages retired.")
     except Exception as error:  # the database may be down; the app still starts and says 503
         server.log.warning("Could not retire remembered figures: %s", error)
     finally:

@@ -13,8 +13,10 @@ A salary observation saved or deleted moves its pair, its role, its country and 
 approved report in Nepal leaves every page about other countries as it was.
 """
 
+import hashlib
 import re
 import time
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
@@ -62,3 +64,30 @@ def stamp(*scopes: str) -> tuple[int, ...]:
         found[keys[0]] = time.time_ns()
         cache.set(keys[0], found[keys[0]], None)
     return tuple(found.get(key, 0) for key in keys)
+
+
+CODE_KEY = PREFIX + "code"
+CODE_DIRS = ["portal", "salaries", "careers", "jobs", "templates"]
+
+
+def code_digest() -> str:
+    """A hash of the code and templates that compute and render figures."""
+    base = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for directory in CODE_DIRS:
+        for path in sorted((base / directory).rglob("*")):
+            if path.suffix in (".py", ".html", ".csv", ".md") and "migrations" not in path.parts:
+                digest.update(path.relative_to(base).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def deployed() -> bool:
+    """At a server's start: retire everything when the code differs from the code that
+    remembered it (a deployment), and keep what `warm_pages` just computed when it does not.
+    Returns whether it retired."""
+    current = code_digest()
+    if cache.get(CODE_KEY) == current:
+        return False
+    cache.set_many({PREFIX + REFERENCE: time.time_ns(), CODE_KEY: current}, None)
+    return True

@@ -172,3 +172,17 @@ def test_warm_pages_computes_every_landing_page_before_the_first_visitor(client,
     with CaptureQueriesContext(db) as captured:  # a visitor's first view: figures remembered
         assert client.get("/salaries/data-scientist/us/").status_code == 200
     assert not [q for q in captured if "percentile_cont" in q["sql"].lower()]
+
+
+def test_a_server_start_retires_figures_only_when_the_code_changed(client, data_scientists):
+    from portal import versions
+
+    versions.deployed()
+    before = client.get(US_PAGE)["ETag"]
+    assert versions.deployed() is False  # the same code, just warmed: kept
+    assert client.get(US_PAGE)["ETag"] == before
+    from django.core.cache import cache
+
+    cache.set(versions.CODE_KEY, "older code", None)
+    assert versions.deployed() is True
+    assert client.get(US_PAGE)["ETag"] != before

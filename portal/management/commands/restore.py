@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from portal import versions
 from portal.backups import run
 
 
@@ -15,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         database = f"--dbname={settings.DATABASES['default']['NAME']}"
         run("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error", database, file)
+        versions.move(versions.REFERENCE)  # a cache outside the database (Redis) forgets too
         self.stdout.write(f"Restored {file}.")

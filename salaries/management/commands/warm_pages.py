@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.urls import reverse
 
+from portal import versions
 from salaries import figures
 
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=0, help="at most this many pages")
 
     def handle(self, *args, limit, **options):
+        # New code first retires what older code remembered (as gunicorn's start would), so
+        # that the server started after this keeps what is warmed here.
+        versions.deployed()
         urls = ["/", reverse("salaries:list")]
         urls += [reverse("salaries:role", args=[slug]) for slug in figures.roles_with_figures()]
         urls += [
