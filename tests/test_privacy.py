@@ -370,8 +370,17 @@ def test_approving_a_report_in_a_small_cell_changes_no_public_figure(
                               pay_min=Decimal(40_000), pay_max=Decimal(60_000))
             for role in (Role.objects.get(name="Data Scientist"), data_engineer)
         ]  # fmt: skip
+        Guide.objects.create(
+            title="Data in Portugal", slug="data-in-portugal", role=data_engineer, country="PT",
+            summary="s", status="published", published_on=date(2026, 1, 1),
+            body="[[median role=data-engineer country=pt level=mid]] and "
+            "[[count role=data-engineer country=pt]].\n\n"
+            "[[roles roles=data-engineer,data-scientist country=pt]]\n",
+        )  # fmt: skip
     urls = [
         *(posting.get_absolute_url() for posting in postings),  # job market panels
+        "/guides/data-in-portugal/",  # figures inside a guide's prose
+        "/search/?q=data+engineer+portugal",  # the counts search shows
         "/salaries/?country=PT&display=local",
         "/salaries/?country=PT&level=mid&display=usd",
         "/salaries/data-engineer/pt/",
