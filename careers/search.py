@@ -23,7 +23,7 @@ from jobs.models import JobPosting
 from salaries import figures
 from salaries.models import Role
 from salaries.money import Display, display_unit
-from salaries.remembered import remembered
+from salaries.remembered import COUNTS, COUNTS_SECONDS, remembered
 
 MAX_QUERY = 200
 MAX_WORDS = 12
@@ -82,7 +82,7 @@ def known_roles() -> list[figures.Choice]:
             for slug, name in Role.objects.values_list("slug", "name")
         ]
 
-    return remembered("search:roles", compute)
+    return remembered("search:roles", compute, COUNTS, COUNTS_SECONDS)
 
 
 def role_words() -> list[str]:

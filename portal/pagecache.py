@@ -8,15 +8,16 @@ it for PUBLIC_SECONDS.
 """
 
 import hashlib
+import time
+from contextlib import nullcontext
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.http import http_date
 
 from portal import versions
-from portal.routers import replica_reads
+from portal.routers import replica_lag_ns, replica_reads
 
 FORMAT = 1
 PAGE_SECONDS = 15 * 60  # also bounds how long a posting past its closing day can linger
@@ -24,7 +25,8 @@ SHARED_SECONDS = 60
 
 
 def page_key(request, stamp) -> str:
-    query = sorted((k, v) for k, values in request.GET.lists() for v in values if v != "")
+    # Keys sorted, values in the order given: compare keeps the visitor's order of countries.
+    query = [(k, request.GET.getlist(k)) for k in sorted(request.GET)]
     text = f"{FORMAT}|{stamp}|{request.get_host()}|{request.path}|{query}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -45,7 +47,8 @@ def public_page(*scopes_of):
             key = "page:" + page_key(request, stamp)
             cached = cache.get(key)
             if cached is None:
-                with replica_reads():
+                fresh = time.time_ns() - max(stamp) < replica_lag_ns()
+                with nullcontext() if fresh else replica_reads():
                     response = view(request, *args, **kwargs)
                 if (
                     response.status_code != 200
@@ -57,8 +60,6 @@ def public_page(*scopes_of):
             else:
                 content, content_type = cached
                 response = HttpResponse(content, content_type=content_type)
-            response["ETag"] = f'"{key[5:37]}"'
-            response["Last-Modified"] = http_date(max(stamp) / 1e9)
             response["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_SECONDS}"
             return response
 
@@ -69,6 +70,12 @@ def public_page(*scopes_of):
 
 def landing_scope(request, role_slug, country_code=None) -> str:
     return versions.scope_of(role_slug, country_code or "")
+
+
+def role_scope(request, *args, **kwargs) -> str:
+    """The scope of a page about one role in any countries (compare)."""
+    roles = request.GET.getlist("role")
+    return versions.scope_of(roles[0] if len(roles) == 1 else "")
 
 
 def from_query(request, *args, **kwargs) -> str:

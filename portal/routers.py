@@ -10,7 +10,17 @@ data versions, and the rate-limit counters are read on the primary only.
 import contextlib
 import contextvars
 
+from django.conf import settings
+
 public_reads = contextvars.ContextVar("public_reads", default=False)
+
+
+def replica_lag_ns() -> float:
+    """How far behind the primary the replica may be (settings.DATABASE_REPLICA_LAG seconds):
+    what changed more recently is read from the primary (portal.pagecache, remembered)."""
+    return settings.DATABASE_REPLICA_LAG * 1e9
+
+
 # Read where they are written: the cache's entries (data versions among them) and counters.
 PRIMARY_ONLY = {"django_cache.cacheentry", "portal.counter"}
 
@@ -36,6 +46,16 @@ class ReplicaRouter:
 def replica_reads():
     """Reads within may come from the replica: a public page's view (portal.pagecache)."""
     token = public_reads.set(True)
+    try:
+        yield
+    finally:
+        public_reads.reset(token)
+
+
+@contextlib.contextmanager
+def primary_reads():
+    """Reads within use the primary, even inside a public page's view."""
+    token = public_reads.set(False)
     try:
         yield
     finally:

@@ -98,6 +98,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
+# Seconds a replica may trail the primary: figures of a group that changed more recently are
+# computed from the primary (0 for a synchronous replica).
+DATABASE_REPLICA_LAG = int(os.environ.get("DATABASE_REPLICA_LAG", "30"))
 
 CACHES = {"default": cache_from_env()}
 

@@ -67,7 +67,7 @@ def stamp(*scopes: str) -> tuple[int, ...]:
 
 
 CODE_KEY = PREFIX + "code"
-CODE_DIRS = ["portal", "salaries", "careers", "jobs", "templates"]
+CODE_DIRS = ["portal", "salaries", "careers", "jobs", "templates", "static"]
 
 
 def code_digest() -> str:
@@ -76,7 +76,9 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for directory in CODE_DIRS:
         for path in sorted((base / directory).rglob("*")):
-            if path.suffix in (".py", ".html", ".csv", ".md") and "migrations" not in path.parts:
+            if path.suffix in (".py", ".html", ".csv", ".md", ".css", ".js", ".svg") and (
+                "migrations" not in path.parts
+            ):
                 digest.update(path.relative_to(base).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 
 class SalariesConfig(AppConfig):
@@ -9,7 +9,7 @@ class SalariesConfig(AppConfig):
     def ready(self):
         from portal.moderation import grant_to_moderators
         from salaries import models
-        from salaries.remembered import data_changed
+        from salaries.remembered import data_changed, group_left
 
         # Least privilege: moderators read reports and decide on them; they cannot edit what a
         # visitor sent, touch published data or manage users.
@@ -29,3 +29,4 @@ class SalariesConfig(AppConfig):
             post_delete.connect(
                 data_changed, sender=model, dispatch_uid=f"figures-del-{model.__name__}"
             )
+        pre_save.connect(group_left, sender=models.SalaryObservation, dispatch_uid="figures-left")

@@ -1,10 +1,13 @@
 """Remembering computed figures until the data behind them changes."""
 
 import hashlib
+import time
+from contextlib import nullcontext
 
 from django.core.cache import cache
 
 from portal import versions
+from portal.routers import primary_reads, replica_lag_ns
 
 # Figures are remembered under the data versions of their scope (portal.versions): a saved
 # or deleted observation moves its role's and country's versions and "all"; every other write
@@ -31,14 +34,26 @@ def data_changed(sender=None, instance=None, **kwargs) -> None:
         versions.move(versions.REFERENCE)
 
 
+def group_left(sender, instance, **kwargs) -> None:
+    """Before an observation is saved: an edit that moves it to another role or country
+    changes its old group's figures too."""
+    if instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values_list("role__slug", "employee_country")
+        for role_slug, country in old:
+            versions.move(*versions.scopes_of_group(role_slug, country))
+
+
 def remembered(key: str, compute, scope: str = versions.ALL, seconds: int = REMEMBER_SECONDS):
     """compute() once per key and data version of its scope; later calls read the cache
     (for at most `seconds`)."""
-    stamp = ":".join(map(str, versions.stamp(scope)))
+    stamp = versions.stamp(scope)
     digest = hashlib.sha256(f"{scope}|{key}".encode()).hexdigest()
-    full_key = f"salaries:figures:{FORMAT}:{stamp}:{digest}"
+    full_key = f"salaries:figures:{FORMAT}:{':'.join(map(str, stamp))}:{digest}"
     value = cache.get(full_key)
     if value is None:
-        value = compute()
+        # Just changed: a replica may not have the change yet, so compute from the primary.
+        fresh = time.time_ns() - max(stamp) < replica_lag_ns()
+        with primary_reads() if fresh else nullcontext():
+            value = compute()
         cache.set(full_key, value, seconds)
     return value

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from portal import versions
 from portal.models import client_key, over_hourly_limit
-from portal.pagecache import from_query, landing_scope, public_page
+from portal.pagecache import from_query, landing_scope, public_page, role_scope
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
@@ -99,7 +99,7 @@ def role_landing(request, role_slug, country_code=None):
 
 
 @require_safe
-@public_page(from_query)
+@public_page(role_scope)
 def compare(request):
     form = CompareForm(request.GET or None)
     context = {"form": form}

@@ -44,7 +44,8 @@ def primary_and_replica(tmp_path_factory):
                 "UPDATE salaries_role SET name = 'Machine Learning Engineer (from the replica)' "
                 "WHERE slug = 'machine-learning-engineer'"
             )
-        served = {**env, "DATABASE_REPLICA_URL": replica}
+        # Two databases that never sync: no lag to wait out before reads go to the replica.
+        served = {**env, "DATABASE_REPLICA_URL": replica, "DATABASE_REPLICA_LAG": "0"}
         server, base = start_gunicorn(served, tmp_path_factory.mktemp("replica") / "log")
         try:
             yield base, primary, replica
