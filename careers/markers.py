@@ -29,6 +29,8 @@ from salaries.models import Level, PublishedRange, Role
 from salaries.money import Display, display_unit
 
 MARKER = re.compile(r"\[\[([^\[\]\n]{0,300})\]\]")
+TOKEN = re.compile(r"TALABFIGURE\d+X")
+TAG_WITH_TOKEN = re.compile(r"<[^<>]*TALABFIGURE\d+X[^<>]*>")
 UNITS = {"usd": Display.USD, "ppp": Display.PPP, "local": Display.LOCAL}
 MAX_LISTED = 8
 
@@ -215,6 +217,8 @@ def render_body(text: str, staff: bool = False):
         return f"TALABFIGURE{len(filled) - 1}X"
 
     html = str(render_markdown(MARKER.sub(placeholder, text)))
+    # A marker written inside a link's address or title cannot hold a figure's HTML: dropped.
+    html = TAG_WITH_TOKEN.sub(lambda tag: TOKEN.sub("", tag.group(0)), html)
     for index, (marker, figure_html) in enumerate(filled):
         token = f"TALABFIGURE{index}X"
         if marker is not None and KINDS[marker.kind].block:

@@ -283,3 +283,10 @@ def test_shipped_markers_are_all_readable(admin_client, guides):
     for guide in guides:
         page = admin_client.get(f"/admin/careers/guide/{guide.pk}/preview/").content.decode()
         assert "marker-error" not in page, guide.slug
+
+
+def test_a_marker_inside_a_link_address_is_dropped_not_spliced_into_the_tag(client):
+    guide_with("[see here]([[count role=machine-learning-engineer]]) and [[count role=x]].")
+    page = text_of(client.get("/guides/marked/"))
+    assert '<a href="' in page and "<span" not in page.split('<a href="', 1)[1].split(">", 1)[0]
+    assert "TALABFIGURE" not in page
