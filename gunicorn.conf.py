@@ -11,10 +11,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
-# No client address, referrer or browser in the access log: beside a private link's URL
-# (/salaries/reports/<key>/) an address would tie a visitor to their salary report.
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# No access log: its request line is the path, and a private link's path is its key
+# (/salaries/reports/<key>/). The app's request log (portal/logs.py, logger "talab.requests")
+# replaces it: one line per request with the route's name, never the path, and no address.
+accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket lives at one path per user (~/.gunicorn), so a second server (the

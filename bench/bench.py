@@ -10,7 +10,8 @@
    which retires everything, and after a report in the page's own group, five times each,
    the worst kept) and warm (wrk -t2 -c16 -d8s per page, or a Python load generator where
    wrk is missing), and prints req/s, p50, p99 and the ratio to /robots.txt measured in the
-   same run.
+   same run; and, from pg_stat_statements, the three statements that took longest over each
+   page's cold views.
 """
 
 import argparse
@@ -75,6 +76,15 @@ PAGES = [
     ("/guides/machine-learning-engineer-india/", "machine-learning-engineer", "IN"),
 ]  # fmt: skip
 COLD_SAMPLES = 5  # the worst of five is the p95 of so few
+# Statements in this database since the last reset (only the cold views run then), but the
+# ones that reset and read them.
+THIS_DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+RESET_STATEMENTS = f"SELECT pg_stat_statements_reset(0, {THIS_DATABASE}, 0)"
+STATEMENTS = (
+    "SELECT queryid, calls, total_exec_time, query FROM pg_stat_statements "  # noqa: S608
+    f"WHERE dbid = {THIS_DATABASE} AND query NOT LIKE '%pg_stat_statements%'"
+)
+TOP_STATEMENTS = 3
 
 
 def run(env, *args):
@@ -144,18 +154,64 @@ def fetch(url: str) -> float:
     return time.perf_counter() - started
 
 
+class Statements:
+    """What each page's cold views ran, from pg_stat_statements (the embedded server preloads
+    it; another server needs shared_preload_libraries = 'pg_stat_statements')."""
+
+    def __init__(self):
+        self.pages = {path: {} for path, *_ in PAGES}  # {queryid: [calls, ms, text]} per page
+        self.connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        try:
+            self.connection.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            self.connection.execute(RESET_STATEMENTS)
+        except psycopg.Error as error:
+            print(f"No statements per page: {str(error).strip()}")
+            self.connection.close()
+
+    def fetch(self, path: str, url: str) -> float:
+        """fetch(url), adding the statements it ran to the page's."""
+        if self.connection.closed:
+            return fetch(url)
+        self.connection.execute(RESET_STATEMENTS)
+        seconds = fetch(url)
+        for queryid, calls, ms, text in self.connection.execute(STATEMENTS):
+            seen = self.pages[path].setdefault(queryid, [0, 0.0, text])
+            seen[0] += calls
+            seen[1] += ms
+        return seconds
+
+    def print_top(self) -> None:
+        if self.connection.closed:
+            return
+        print(f"\nTop {TOP_STATEMENTS} statements by total time over each page's "
+              f"{2 * COLD_SAMPLES} cold views:")  # fmt: skip
+        for path, statements in self.pages.items():
+            calls = sum(calls for calls, _, _ in statements.values())
+            ms = sum(ms for _, ms, _ in statements.values())
+            print(f"{path} (all statements: {calls} calls, {ms:.0f} ms)")
+            print(f"  {'calls':>6} {'total ms':>9} {'mean ms':>8}  statement")
+            top = sorted(statements.values(), key=lambda statement: -statement[1])
+            for calls, ms, text in top[:TOP_STATEMENTS]:
+                text = " ".join(text.replace('"', "").split())  # identifiers unquoted
+                text = text if len(text) <= 100 else text[:99] + "…"
+                print(f"  {calls:6} {ms:9.1f} {ms / calls:8.1f}  {text}")
+        self.connection.close()
+
+
 def cold(base) -> dict:
     """p95 of the first view of each page, over a few samples: after an import (everything
     retired) and after a report in the page's own group (its group's versions moved)."""
     after_import = {path: [] for path, *_ in PAGES}
     after_report = {path: [] for path, *_ in PAGES}
+    statements = Statements()
     for _ in range(COLD_SAMPLES):
         versions.move(versions.REFERENCE)  # outside a transaction: at once
         for path, *_ in PAGES:
-            after_import[path].append(fetch(base + path))
+            after_import[path].append(statements.fetch(path, base + path))
         for path, role, country in PAGES:
             versions.move(*versions.scopes_of_group(role, country))
-            after_report[path].append(fetch(base + path))
+            after_report[path].append(statements.fetch(path, base + path))
+    statements.print_top()
     return {path: (max(after_import[path]), max(after_report[path])) for path, *_ in PAGES}
 
 

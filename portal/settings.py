@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every request gets its line: static files, redirects, 404s and 503s.
+    "portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # ETags for every page, and 304 Not Modified for a page the browser or CDN already has.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -173,7 +175,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Tests that serve with gunicorn collect into a directory of their own (tests/servers.py).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -238,9 +241,46 @@ AXES_DISABLE_ACCESS_LOG = True
 # visitor (portal.clients.client_address).
 CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY") or None
 
+# Logs on stderr: one JSON object per line with LOG_FORMAT=json (for a log collector), else
+# `level logger message key=value`. portal/logs.py says what is logged and what never is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "portal.logs.JsonFormatter"},
+        "text": {"()": "portal.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "talab": {"level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+        # Django's own handlers (a console in DEBUG, runserver's request lines) would print
+        # paths as they are: its records go through ours instead, which never print a key.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.request": {"level": "WARNING"},
+    },
 }
+
+# Error reports, when a Sentry project is configured: no visitor's address or cookies, and no
+# private link's key (portal.logs.scrub_event); no local variables either (a view's locals
+# hold the key), and no performance tracing.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    from portal.logs import scrub_event
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        send_default_pii=False,
+        include_local_variables=False,
+        before_send=scrub_event,
+        traces_sample_rate=0,
+    )

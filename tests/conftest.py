@@ -2,6 +2,12 @@ import os
 
 import pytest
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key
+
+
+def load_reference_data():
+    with open(os.devnull, "w") as quiet:
+        call_command("load_reference_data", stdout=quiet)
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +25,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Each test runs in a transaction that is rolled back, so every test starts from this.
     """
-    with django_db_blocker.unblock(), open(os.devnull, "w") as quiet:
-        call_command("load_reference_data", stdout=quiet)
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table: load the reference data again, after
+    every fixture's teardown, so the tests that follow (in any order) find it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    # (After the last test the test database is gone: nothing follows to need it.)
+    if marker and marker.kwargs.get("transaction") and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+    return result
 
 
 @pytest.fixture

@@ -1,9 +1,14 @@
 """Running the app as it runs in production, for tests that need real processes:
 management commands in subprocesses and gunicorn on a free loopback port."""
 
+import atexit
+import functools
+import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -65,14 +70,30 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
+@functools.cache
+def collected_static() -> str:
+    """The hashed, compressed static files gunicorn serves, collected once per test run into a
+    directory of the run's own (as `make run` collects them), never left to another test."""
+    root = tempfile.mkdtemp(prefix="talab-static-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    manage({**os.environ, "STATIC_ROOT": root}, "collectstatic", "--noinput", "--verbosity", "0")
+    return root
+
+
 def start_gunicorn(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
     """gunicorn with the project's config on a free port; returns (process, base URL)."""
     port = free_port()
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "STATIC_ROOT": collected_static(),
+    }
     with log.open("w") as log_file:
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "portal.wsgi"],
             cwd=BASE_DIR,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+            env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )

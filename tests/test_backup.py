@@ -30,6 +30,7 @@ def counts(url: str) -> dict:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
 
 
+@pytest.mark.slow  # pg_dump and pg_restore of a migrated database: ~14 s
 @pytest.mark.django_db
 def test_a_backup_restores_into_a_fresh_database_with_every_report(tmp_path):
     params = server_params()

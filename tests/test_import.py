@@ -165,6 +165,7 @@ def test_generic_format_needs_a_source(tmp_path):
         call_command("import_salaries", str(path))
 
 
+@pytest.mark.slow  # 74,000 rows: ~13 s
 @pytest.mark.skipif(not SHARED_CSV.exists(), reason="../shared/data is not present")
 def test_the_whole_survey_imports(capsys):
     run_import(SHARED_CSV)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.servers import BASE_DIR, manage, start_gunicorn, stop
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.slow  # its own PostgreSQL server and gunicorn: ~8 s
 
 
 def embedded(env, command):

@@ -28,6 +28,9 @@ REPLICA = f"talab_replica_{os.getpid()}"
 ROLE_PAGE = "/salaries/machine-learning-engineer/"
 
 
+pytestmark = pytest.mark.slow  # a second PostgreSQL server and gunicorn: ~20 s
+
+
 @pytest.fixture(scope="module")
 def primary_and_replica(tmp_path_factory):
     params = server_params()
@@ -84,6 +87,6 @@ def test_public_pages_read_the_replica_and_reports_are_written_to_the_primary(
         headers={"Referer": base + "/salaries/submit/"},
     )
     with opener.open(request) as response:
-        assert "/salaries/reports/" in response.url  # the private link of the new report
+        assert "/salaries/reports/" in response.url  # the new report's private page
     assert rows(primary, "SELECT count(*) FROM salaries_salaryreport") == 1
     assert rows(replica, "SELECT count(*) FROM salaries_salaryreport") == 0

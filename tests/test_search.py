@@ -52,6 +52,29 @@ def test_role_and_country_names_are_found_despite_typos_shorthand_and_script(
     assert results(client, query)[0][0] == first_url
 
 
+@pytest.mark.parametrize(
+    "query, first_url",
+    [
+        # Where pg_trgm's similarity() (careers/search.py) reads Macao, Guinea and Statistical
+        # Programmer, and, above a 0.38 cutoff, nothing.
+        ("machin lerning enginer", "/salaries/machine-learning-engineer/"),
+        ("data scientist salary guide", "/salaries/data-scientist/"),
+        ("statistition", "/salaries/statistician/"),
+        ("enigneer", "/salaries/engineer/"),
+        # A letter missing or swapped, in either script, alone and with a role.
+        ("inda", "/salaries/?country=IN"),
+        ("नेपल", "/salaries/?country=NP"),
+        ("data scientst in germny", "/salaries/data-scientist/de/"),
+        ("sofware enginer usa", "/salaries/software-engineer/us/"),
+    ],
+)
+def test_typos_are_read_as_the_nearest_name(client, query, first_url):
+    for name in ["Data Scientist", "Software Engineer", "Engineer", "Statistician",
+                 "Statistical Programmer"]:  # fmt: skip
+        Role.objects.get_or_create(name=name)
+    assert results(client, query)[0][0] == first_url
+
+
 def test_a_guide_about_nepal_ranks_above_one_that_mentions_nepal_once(client):
     role = Role.objects.get(slug="machine-learning-engineer")
     common = {"role": role, "status": "published", "published_on": date(2026, 1, 1)}

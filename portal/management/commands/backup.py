@@ -1,8 +1,14 @@
 """Dump the database (embedded or DATABASE_URL's) to a file, in pg_dump's custom format."""
 
+import logging
+import time
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
 from portal.backups import run
+
+backup_log = logging.getLogger("talab.backups")
 
 
 class Command(BaseCommand):
@@ -12,5 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
+        start = time.monotonic()
         run("pg_dump", "--format=custom", "--no-owner", f"--file={file}")
+        # A backup that shrank or slowed down is what an operator looks for.
+        backup_log.info(
+            "backup",
+            extra={
+                "file": Path(file).name,
+                "bytes": Path(file).stat().st_size,
+                "seconds": round(time.monotonic() - start, 2),
+            },
+        )
         self.stdout.write(f"Backed up to {file}.")

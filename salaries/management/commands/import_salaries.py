@@ -1,9 +1,12 @@
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from salaries.importing import AIJOBS_SOURCE_KEY, READERS, ImportError_, import_file
 from salaries.models import Source
+
+import_log = logging.getLogger("talab.imports")
 
 
 class Command(BaseCommand):
@@ -55,11 +58,27 @@ class Command(BaseCommand):
 
         for line, reason in result.errors:
             self.stderr.write(f"line {line}: {reason}")
+        # Counts only: the rows are survey answers. dry_run is always False: the command has
+        # none (an import happens, or is refused as a whole).
+        fields = {
+            "kind": "salaries",
+            "source": key,
+            "file": path.name,
+            "rows_read": result.rows_read,
+            "rows_created": result.added,
+            "rows_updated": result.restated,
+            "unchanged": result.already_present - result.restated,
+            "removed": result.removed,
+            "rejected": len(result.errors),
+            "dry_run": False,
+        }
         if not result.imported:
+            import_log.warning("import refused", extra=fields)
             raise CommandError(
                 f"{len(result.errors)} of {result.rows_read:,} rows are invalid; nothing was "
                 "imported. Fix them, or pass --skip-invalid to import the valid rows only."
             )
+        import_log.info("import", extra=fields)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{path.name}: {result.rows_read:,} rows read, {result.added:,} added, "
