@@ -2,22 +2,28 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | sha1sum | cut -c1-12)
 # make run serves plain http on loopback; production settings come from the environment.
 LOCAL_ENV := HTTPS=0
 # The aijobs.net survey (CC0) is imported from here when present; it is never committed.
 AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
-.PHONY: install browser run load test bench format superuser shell db-start db-stop backup restore clean
+.PHONY: install lock browser run load test test-fast bench format superuser shell db-start db-stop backup restore clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in uv.lock (the ones the tests passed with), on any Python
+# 3.11-3.14; uv itself comes from pip first, then from the lock.
+$(STAMP): pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv>=0.9,<1"
+	VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv sync --quiet --locked --extra dev --python $(PY)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 install: $(STAMP)
+
+# After changing dependencies in pyproject.toml: resolve them again for every Python 3.11-3.14.
+lock: install
+	$(VENV)/bin/uv lock
 
 load: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
@@ -27,6 +33,7 @@ load: install
 	@if [ -f "$(AIJOBS_CSV)" ]; then \
 		$(LOCAL_ENV) $(PY) manage.py import_salaries "$(AIJOBS_CSV)" --format aijobs --replace; \
 	else echo "No survey file at $(AIJOBS_CSV); skipping its import."; fi
+	$(LOCAL_ENV) $(PY) manage.py release_figures
 
 run: load
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -48,6 +55,11 @@ test: install browser
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -rs
+
+# The quick loop while working: everything but the browser and the slow process tests.
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not slow and not e2e" -x
 
 # Public pages at a million (synthetic) observations, in a database of their own: see README.
 bench: install

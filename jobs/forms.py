@@ -5,7 +5,15 @@ from django import forms
 from django.utils import timezone
 from django_countries import countries
 
-from jobs.models import DEFAULT_DAYS_OPEN, MAX_DAYS_OPEN, MAX_RANGE_RATIO, JobPosting, Workplace
+from jobs.models import (
+    BENEFITS_MAX_LENGTH,
+    DEFAULT_DAYS_OPEN,
+    DESCRIPTION_MAX_LENGTH,
+    MAX_DAYS_OPEN,
+    MAX_RANGE_RATIO,
+    JobPosting,
+    Workplace,
+)
 from salaries import figures
 from salaries.forms import (
     AmountField,
@@ -78,7 +86,9 @@ class JobPostingForm(forms.ModelForm):
             "description": "About the job",
         }
         help_texts = {
-            "description": "Markdown: **bold**, lists, links. HTML is removed.",
+            "description": "Markdown: **bold**, lists, links. HTML is removed. At most "
+            f"{DESCRIPTION_MAX_LENGTH:,} characters.",
+            "benefits": f"Optional, at most {BENEFITS_MAX_LENGTH:,} characters.",
             "remote_countries": "Leave empty for anywhere in the job's country.",
             "currency": "Follows the country; change it if you pay in another currency.",
             "bonus": "Optional, in words: “up to 10% of salary”.",
@@ -89,6 +99,16 @@ class JobPostingForm(forms.ModelForm):
             "currency": PlainSelect,
             "description": forms.Textarea(attrs={"rows": 10}),
             "benefits": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            name: {
+                "max_length": f"At most {limit:,} characters, please: this has %(show_value)d. "
+                "Shorten it, or link to the full text."
+            }
+            for name, limit in [
+                ("description", DESCRIPTION_MAX_LENGTH),
+                ("benefits", BENEFITS_MAX_LENGTH),
+            ]
         }
 
     def __init__(self, *args, **kwargs):
@@ -104,6 +124,11 @@ class JobPostingForm(forms.ModelForm):
         ]:  # fmt: skip
             field = self.fields[name]
             field.widget.choices = [("", prompt), *list(field.widget.choices)[1:]]
+        # No maxlength on the text areas: a browser cuts a longer paste without a word (and
+        # counts a line break as one character where the server gets two); the server's
+        # message says how long it is and keeps all of it.
+        for name in ("description", "benefits"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
         # The confirmation box shows only once a figure looks like it is for another period.
         self.needs_confirmation = False
 

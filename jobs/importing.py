@@ -5,6 +5,7 @@ range, a role from our list, a way to apply. What schema.org has no field for is
 what it does have: the level from the title or the months of experience asked for.
 """
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -32,8 +33,60 @@ LEVEL_WORDS = {
 }  # fmt: skip
 
 
+# A JobPosting array nests a handful of levels (array, posting, baseSalary, value); a file
+# nested past what Python's parser can follow is reported from where it passes this depth.
+MAX_NESTING = 100
+# A JSON string (skipped: brackets in it are text) or a bracket.
+JSON_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
 class NotAPosting(ValueError):
     """Why an object cannot be read as a posting (said to the person importing)."""
+
+
+class UnreadableFile(ValueError):
+    """Why a file cannot be read as JSON, and where in it (said to the person importing)."""
+
+
+def position(content: str, offset: int) -> str:
+    """Line and column (counting from 1) of a character offset in a text."""
+    line = content.count("\n", 0, offset) + 1
+    column = offset - content.rfind("\n", 0, offset)
+    return f"line {line}, column {column}"
+
+
+def read_json(data: bytes):
+    """The value in a JSON file's bytes (UTF-8, with or without a byte order mark), or
+    UnreadableFile with what is wrong and where: never a traceback, whatever the bytes."""
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        before = data[: problem.start].decode("utf-8-sig")
+        raise UnreadableFile(
+            f"not UTF-8 at {position(before, len(before))} (byte {problem.start}): {problem.reason}"
+        ) from None
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as problem:
+        where = f"line {problem.lineno}, column {problem.colno}"
+        raise UnreadableFile(f"{problem.msg} at {where}") from None
+    except RecursionError:
+        raise UnreadableFile(too_deep(content)) from None
+    except ValueError as problem:  # a number of more than 4,300 digits: no position given
+        raise UnreadableFile(f"a value it cannot read ({str(problem).split(';')[0]})") from None
+
+
+def too_deep(content: str) -> str:
+    """Where a JSON text nests deeper than MAX_NESTING (said when the parser gave up)."""
+    depth = 0
+    for found in JSON_BRACKET.finditer(content):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(found.group(), 0)
+        if depth > MAX_NESTING:
+            return (
+                f"arrays and objects nested more than {MAX_NESTING} deep, from "
+                f"{position(content, found.start())}; a JobPosting needs a handful of levels"
+            )
+    return "arrays and objects nested too deeply to read"
 
 
 def text(value) -> str:

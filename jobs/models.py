@@ -9,8 +9,11 @@ statistic about people's pay.
 from datetime import date, timedelta
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +31,14 @@ DAYS_SHOWN_CLOSED = 30
 PAY_FIELDS = {"currency", "currency_id", "pay_min", "pay_max", "pay_period", "country"}
 # A range wider than this (maximum over minimum) says nothing about the pay.
 MAX_RANGE_RATIO = 3
+# The longest free texts, in characters: the form, the admin, imports and a database check
+# hold them to it. The description feeds the search vector, and PostgreSQL refuses a tsvector
+# over 1 MB of lexemes and positions (a 1.8 MB description failed the whole save); 20,000
+# characters, at most 80 kB in UTF-8, stay far below that whatever the words. That is about
+# 3,000 words, several times a long job advert, with room for the HTML an employer's system
+# exports. Benefits are a list beside the pay: 5,000 characters is a very long one.
+DESCRIPTION_MAX_LENGTH = 20_000
+BENEFITS_MAX_LENGTH = 5_000
 
 
 class PostingStatus(models.TextChoices):
@@ -98,7 +109,11 @@ class JobPosting(PrivateLink, Moderated):
         max_length=200, blank=True, help_text="The employer's own reference (from an import)"
     )
     title = models.CharField(max_length=150)
-    description = models.TextField(help_text="Markdown; HTML is removed but basic formatting.")
+    description = models.TextField(
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+        help_text="Markdown; HTML is removed but basic formatting.",
+    )
     company_name = models.CharField("employer", max_length=150, blank=True)
     confidential = models.BooleanField(
         "confidential employer", default=False, help_text="Show the posting without the name"
@@ -118,7 +133,11 @@ class JobPosting(PrivateLink, Moderated):
     pay_period = models.CharField("paid per", max_length=5, choices=Period.choices)
     bonus = models.CharField(max_length=200, blank=True)
     equity = models.CharField(max_length=200, blank=True)
-    benefits = models.TextField(blank=True)
+    benefits = models.TextField(
+        blank=True,
+        max_length=BENEFITS_MAX_LENGTH,
+        validators=[MaxLengthValidator(BENEFITS_MAX_LENGTH)],
+    )
     apply_url = models.URLField("apply at (web address)", max_length=500, blank=True)
     apply_email = models.EmailField("apply by e-mail", blank=True)
     date_posted = models.DateField(null=True, blank=True, editable=False)
@@ -170,6 +189,14 @@ class JobPosting(PrivateLink, Moderated):
             ),
             models.UniqueConstraint(
                 fields=["identifier"], condition=~Q(identifier=""), name="posting_unique_identifier"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX_LENGTH),
+                name="posting_description_at_most_20000_characters",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("benefits"), BENEFITS_MAX_LENGTH),
+                name="posting_benefits_at_most_5000_characters",
             ),
         ]
         indexes = [

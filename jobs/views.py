@@ -9,6 +9,7 @@ from jobs.filters import PAGE_SIZE, PostingFilter
 from jobs.forms import JobPostingForm
 from jobs.models import JobPosting, PostingEvent, PostingStatus
 from portal.models import over_hourly_limit
+from portal.private_links import PrivateLinks, private
 from salaries import figures
 from salaries.forms import pay_form_data
 from salaries.money import Display, display_unit
@@ -83,12 +84,12 @@ def post_job(request):
     posting = form.save(commit=False)
     draft = request.POST.get("send") == "draft"
     posting.status = PostingStatus.DRAFT if draft else PostingStatus.PENDING
-    link = posting.new_link_key()
+    key = posting.new_link_key()
     posting.save()
     form.save_m2m()
     if not draft:
         PostingEvent.record(posting, PostingEvent.Action.SUBMITTED, None)
-    return redirect(reverse("jobs:manage", args=[link]) + "?new=1")
+    return POSTING_LINKS.remember(redirect(reverse("jobs:manage") + "?new=1"), key)
 
 
 # What the employer may do through their private link, by the posting's status.
@@ -106,14 +107,28 @@ DONE = {
 }
 
 
+POSTING_LINKS = PrivateLinks(
+    "jobs:manage",
+    cookie="posting_link",
+    noun="posting",
+    title="Your job posting",
+    lead="Paste the private link you were given when you posted the job, or just the code after "
+    "the # in it. It is the only way to edit the posting, see its status, mark it filled or "
+    "withdraw it.",
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def manage_posting(request, link):
+@private
+def manage_posting(request):
     """The employer's private page: the posting's status; edit it while it waits; once
-    published, mark it filled or withdraw it."""
-    posting = JobPosting.objects.select_related("role", "currency", "city").by_link(link)
-    if posting is None:
-        raise Http404("No posting has this link")
-    here = reverse("jobs:manage", args=[link])
+    published, mark it filled or withdraw it. It is opened by a cookie that a posted private
+    link is exchanged for (portal.private_links)."""
+    queryset = JobPosting.objects.select_related("role", "currency", "city")
+    posting, answer = POSTING_LINKS.open(request, queryset)
+    if answer is not None:
+        return answer
+    here = reverse("jobs:manage")
     form = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -134,10 +149,14 @@ def manage_posting(request, link):
         form = JobPostingForm(instance=posting)
     return form_page(
         request, "jobs/manage.html", form, status=400 if form and form.errors else 200,
-        posting=posting, link=link, new="new" in request.GET,
+        posting=posting, new="new" in request.GET, **POSTING_LINKS.context(request),
         done=DONE.get(request.GET.get("done", ""), ""),
         actions=[name for name, allowed in EMPLOYER_ACTIONS.items() if posting.status in allowed],
     )  # fmt: skip
+
+
+# Links handed out before had the key in the path: they lead on, key in the fragment.
+old_manage_link = POSTING_LINKS.old_link_view()
 
 
 def form_page(request, template, form, status=200, **context):

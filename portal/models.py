@@ -105,6 +105,18 @@ class Counter(models.Model):
         return None if count <= limit else start + window
 
     @classmethod
+    def recent(cls, key: str, window: timedelta) -> int:
+        """How many were counted for `key` in the current and the previous window (between one
+        and two windows' time)."""
+        since = timezone.now() - 2 * window
+        return (
+            cls.objects.filter(key=key, window_start__gte=since).aggregate(n=models.Sum("count"))[
+                "n"
+            ]
+            or 0
+        )
+
+    @classmethod
     def forget_before(cls, moment) -> int:
         return cls.objects.filter(window_start__lt=moment).delete()[0]
 

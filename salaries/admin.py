@@ -312,13 +312,30 @@ def group_figures(queryset):
     )
 
 
+class SybilFilter(admin.SimpleListFilter):
+    """Reports that may be one of many from one person (SalaryReport.note_sybil_signs)."""
+
+    title = "one of many?"
+    parameter_name = "sybil"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged"), ("no", "Not flagged")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(sybil_note="")
+        if self.value() == "no":
+            return queryset.filter(sybil_note="")
+        return queryset
+
+
 @admin.register(SalaryReport)
 class SalaryReportAdmin(ModerationAdmin):
     list_display = [
         "submitted_at", "title", "country", "level", "amount", "currency", "period", "year",
-        "group", "flagged", "status",
+        "group", "flagged", "many_alike", "status",
     ]  # fmt: skip
-    list_filter = [QueueFilter, "level", ("country", CountryFilter)]
+    list_filter = [QueueFilter, SybilFilter, "level", ("country", CountryFilter)]
     search_fields = ["role__name", "role_title", "company", "city"]
     list_select_related = ["role", "currency"]
     ordering = ["submitted_at"]
@@ -343,6 +360,10 @@ class SalaryReportAdmin(ModerationAdmin):
     @admin.display(boolean=True, description="outlier")
     def flagged(self, report):
         return bool(report.outlier_note)
+
+    @admin.display(boolean=True, description="one of many?")
+    def many_alike(self, report):
+        return bool(report.sybil_note)
 
     @admin.action(description="File selected reports under a role…", permissions=["moderate"])
     def map_to_role(self, request, queryset):

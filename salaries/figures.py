@@ -8,13 +8,11 @@ group whatever its sources, so which figures appear never tells whether reports 
 - the median needs MIN_MEDIAN people, the quartiles MIN_QUARTILES, the 10th and 90th
   percentiles and the histogram MIN_DECILES;
 - every statistic is rounded to SIGNIFICANT_FIGURES significant figures;
-- a report sent to Talab counts only once at least MIN_REPORTS reports share its cell (role,
-  country and level), and then only in figures by role, country and level, which hold whole
-  cells. Every other figure (any other filter, a pay or company filter, breakdowns by year,
-  city or industry, histograms, which are pay bands) rests on survey answers alone. Survey
-  answers are published row by row, so a figure that mixed them with one or two reports
-  would give those reports away by difference, and a country total that took in a lone
-  report would give it away by its change when the report is approved;
+- every figure here rests on survey answers alone, which their sources published row by row.
+  Reports sent to Talab never enter them: a statistic that mixed rows anyone can export with
+  a few reports would give the reports away by difference (a union of levels, a sixth
+  report, a probe withdrawn). Report figures are a kind of their own, released in batches
+  with differential privacy (salaries.releases), and shown beside these, never blended;
 - reports sent to Talab are never listed or exported one by one.
 
 Templates print what they are handed; they never count, filter or decide whether a number may
@@ -25,15 +23,22 @@ parameters share the entry of the clean query.
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_countries import countries
 
 from portal import versions
-from salaries import statistics
-from salaries.models import Level, PublishedRange, Role, SalaryObservation, Source, SourceKind
+from salaries import releases, statistics
+from salaries.models import (
+    Level,
+    PublishedRange,
+    ReportFigure,
+    Role,
+    SalaryObservation,
+    Source,
+    SourceKind,
+)
 from salaries.money import Display, DisplayUnit, display_unit
 from salaries.remembered import COUNTS, COUNTS_SECONDS, remembered
 
@@ -41,7 +46,6 @@ MIN_COUNT = 5
 MIN_MEDIAN = 5
 MIN_QUARTILES = 10
 MIN_DECILES = 20
-MIN_REPORTS = 5
 SIGNIFICANT_FIGURES = 3
 
 
@@ -79,13 +83,11 @@ def canonical_key(values: dict) -> str:
 
 @dataclass(frozen=True)
 class Query:
-    """Validated filters: the matching observations, the unit figures are shown in, and
-    whether reports may count (only role, country and level are chosen)."""
+    """Validated filters: the matching observations and the unit figures are shown in."""
 
     observations: QuerySet
     unit: DisplayUnit
     key: str
-    pools_reports: bool = True
     scope: str = versions.ALL  # what data its figures depend on (portal.versions)
 
     @classmethod
@@ -103,30 +105,14 @@ class Query:
             observations, unit, key, scope=versions.scope_of(role.slug if role else "", country)
         )
 
-    @cached_property  # one look at the countable cells per query
-    def with_pay(self) -> QuerySet:
-        """The matching observations that have pay in the unit and may be counted: survey
-        answers, and reports in cells of at least MIN_REPORTS (countable)."""
-        return statistics.with_pay(self.observations.filter(countable()), self.unit.value)[0]
-
     @property
     def survey(self) -> QuerySet:
-        """The matching survey answers: rows their source published one by one."""
-        return self.with_pay.listable()
+        """The matching survey answers (rows their source published one by one) that have
+        pay in the unit: what every figure here rests on."""
+        return statistics.with_pay(self.observations.survey(), self.unit.value)[0]
 
     def remember(self, kind: str, compute):
         return remembered(f"{kind}:{self.unit.code}:{self.key}", compute, self.scope)
-
-
-def countable() -> Q:
-    """Observations any figure may count: survey answers, and the reports of cells (role,
-    country, level) that hold at least MIN_REPORTS of them. A report in a smaller cell counts
-    nowhere, so approving it changes no figure on any page."""
-    cells = remembered("report-cells", lambda: statistics.report_cells(MIN_REPORTS))
-    full_cells = Q(pk__in=[])
-    for role, country, level in cells:
-        full_cells |= Q(role=role, employee_country=country, level=level)
-    return ~Q(source__kind=SourceKind.USER_REPORT) | full_cells
 
 
 # What may be shown -------------------------------------------------------------------------
@@ -243,17 +229,6 @@ class Panel:
     summary: Summary
     histogram: Histogram | None
     sources: list[SourceShare]
-    survey_only: bool
-
-
-def _resting_on(query: Query) -> tuple[QuerySet, statistics.Distribution]:
-    """The observations a group's figures rest on, and their distribution: reports included
-    only where the query may pool them and at least MIN_REPORTS fall in the group."""
-    if query.pools_reports:
-        distribution = statistics.summarize(query.with_pay, query.unit.value)
-        if not 0 < distribution.reports < MIN_REPORTS:
-            return query.with_pay, distribution
-    return query.survey, statistics.summarize(query.survey, query.unit.value)
 
 
 def _breakdown(
@@ -263,26 +238,15 @@ def _breakdown(
     keys=None,
     limit=None,
     known=None,
-    pools_reports=True,
     order=lambda group: -group.summary.people.exact,  # most people first
 ) -> Breakdown:
-    """Rows per value of `by` (among observations where `known` is set, if given). A row
-    counts reports only where they may be pooled (by level, by country) and at least
-    MIN_REPORTS fall in it. With `keys`, a fixed list, every key gets a row in that order,
-    and any other value after them; otherwise rows with fewer than MIN_COUNT people are
-    folded into `others`."""
-
-    def rows(observations):
-        if known:
-            observations = observations.filter(**{f"{known}__isnull": False})
-        return statistics.breakdown(observations, query.unit.value, by, labels=labels)
-
-    pooled = pools_reports and query.pools_reports
-    raw = rows(query.with_pay if pooled else query.survey)
-    if any(0 < g.distribution.reports < MIN_REPORTS for g in raw):
-        survey = {g.key: g for g in rows(query.survey)}
-        raw = [survey.get(g.key) if 0 < g.distribution.reports < MIN_REPORTS else g for g in raw]
-        raw = [g for g in raw if g is not None]  # a group of a few reports and no survey rows
+    """Rows per value of `by` (among observations where `known` is set, if given). With
+    `keys`, a fixed list, every key gets a row in that order, and any other value after them;
+    otherwise rows with fewer than MIN_COUNT people are folded into `others`."""
+    observations = query.survey
+    if known:
+        observations = observations.filter(**{f"{known}__isnull": False})
+    raw = statistics.breakdown(observations, query.unit.value, by, labels=labels)
     groups = [Group(g.key, g.label, Summary.of(g.distribution)) for g in raw]
     if keys is not None:
         found = {g.key: g for g in groups}
@@ -298,10 +262,7 @@ def _breakdown(
     return Breakdown(shown, People(hidden) if hidden else None)
 
 
-def _histogram(query: Query, survey=None) -> Histogram | None:
-    """Pay bands are a pay filter in disguise: the histogram rests on survey answers alone
-    (`survey`: their distribution, when already known)."""
-    distribution = survey or statistics.summarize(query.survey, query.unit.value)
+def _histogram(query: Query, distribution: statistics.Distribution) -> Histogram | None:
     if distribution.count < MIN_DECILES:
         return None
     histogram = statistics.histogram(query.survey, query.unit.value, distribution)
@@ -313,15 +274,14 @@ def _histogram(query: Query, survey=None) -> Histogram | None:
 
 
 def _panel(query: Query) -> Panel:
-    observations, distribution = _resting_on(query)
+    distribution = statistics.summarize(query.survey, query.unit.value)
     return Panel(
         summary=Summary.of(distribution),
-        histogram=_histogram(query, distribution if not distribution.reports else None),
+        histogram=_histogram(query, distribution),
         sources=[
             SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
-            for s in statistics.sources_of(observations)
+            for s in statistics.sources_of(query.survey)
         ],
-        survey_only=not query.pools_reports,
     )
 
 
@@ -352,15 +312,14 @@ def landing(query: Query, by_country: bool) -> Landing:
         return Landing(
             panel=_panel(query),
             by_level=level_breakdown(query),
-            by_year=_breakdown(query, "year", pools_reports=False, order=lambda group: -group.key),
+            by_year=_breakdown(query, "year", order=lambda group: -group.key),
             by_city=_breakdown(
                 query,
                 ["city__name", "city__country"],
                 labels=lambda key: f"{key[0]}, {key[1]}",
                 known="city",
-                pools_reports=False,
             ),
-            by_industry=_breakdown(query, "industry__name", known="industry", pools_reports=False),
+            by_industry=_breakdown(query, "industry__name", known="industry"),
             by_country=_breakdown(
                 query, "employee_country", labels=lambda code: names[code], limit=15
             )
@@ -427,6 +386,60 @@ def export(query: Query, ordering) -> QuerySet | None:
     if rows.count() < MIN_COUNT:
         return None
     return rows.annotate(pay=query.unit.value).order_by(*ordering)
+
+
+# Figures from reports sent to Talab, as released -------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    level: str
+    people: int  # about: a noisy count
+    median: float | None  # in the section's unit; None below releases.MEDIAN_FROM
+
+
+@dataclass
+class ReportSection:
+    """A role's figures in one country from people who told Talab: a kind of its own, never
+    blended with survey figures (salaries.releases)."""
+
+    unit: DisplayUnit
+    released: object  # the datetime of the release that computed them
+    rows: list[ReportRow]
+    median_from: int = releases.MEDIAN_FROM
+
+
+def report_privacy() -> dict:
+    """The release's privacy parameters, as the methodology page states them."""
+    r = releases
+    return {
+        "floor": r.FLOOR, "threshold": r.THRESHOLD, "median_from": r.MEDIAN_FROM,
+        "epsilon_release": r.EPSILON_RELEASE, "delta": f"{r.DELTA:g}",
+        "odds_release": f"{math.exp(r.EPSILON_RELEASE):.1f}",
+        "epsilon_total": r.EPSILON_TOTAL, "delta_total": f"{r.DELTA_TOTAL:g}",
+        "max_releases": r.MAX_RELEASES,
+    }  # fmt: skip
+
+
+def reports(role, country: str, unit: DisplayUnit) -> ReportSection | None:
+    """The released report figures of a role in a country, per level; None when no cell is
+    shown. Kept in dollars, shown in the page's currency (dollars on a PPP page)."""
+    cells = list(ReportFigure.objects.shown().filter(role=role, country=country))
+    if not cells:
+        return None
+    if unit.is_ppp:
+        unit = display_unit(Display.USD)
+    order = {level: i for i, level in enumerate(Level.values)}
+    cells.sort(key=lambda cell: order[cell.level])
+    rows = [
+        ReportRow(
+            Level.label_for(cell.level),
+            cell.people,
+            round_significant(unit.from_usd(cell.median_usd)) if cell.median_usd else None,
+        )
+        for cell in cells
+    ]
+    return ReportSection(unit, max(cell.release.made_at for cell in cells), rows)
 
 
 # Checking an offer ------------------------------------------------------------------------
@@ -589,23 +602,14 @@ def occupation_jsonld(role, country_name: str, summary: Summary, unit: DisplayUn
     return data
 
 
-def pooled(counts: dict, pools_reports=True) -> dict:
-    """{key: people a group's figures rest on} from statistics.counts_by: survey answers, and
-    the group's reports where at least MIN_REPORTS fall in it (and the grouping may pool them)."""
-    return {
-        key: count if pools_reports and reports >= MIN_REPORTS else count - reports
-        for key, (count, reports) in counts.items()
-    }
-
-
 def home() -> dict:
     """The home page's total and the roles with the most people behind them, counted as the
     pages count them."""
 
     def compute():
-        counted = SalaryObservation.objects.filter(countable())
-        total = pooled({"all": statistics.totals(counted)})["all"]
-        by_role = pooled(statistics.counts_by(["role"], counted))
+        survey = SalaryObservation.objects.survey()
+        total = survey.count()
+        by_role = statistics.counts_by(["role"], survey)
         top = sorted((n, pk) for pk, n in by_role.items() if n >= MIN_COUNT)[-12:][::-1]
         roles = Role.objects.in_bulk([pk for _, pk in top])
         return {
@@ -623,10 +627,10 @@ def source_counts() -> list:
 
     def compute():
         sources = list(Source.objects.with_fact_counts().order_by("kind", "title"))
-        counted = SalaryObservation.objects.filter(countable())
         for source in sources:
             if source.kind == SourceKind.USER_REPORT:
-                source.observations = People(counted.filter(source=source).count())
+                # As released (salaries.releases), never the live count of approvals.
+                source.observations = People(releases.people_released())
         return sources
 
     return remembered("source-counts", compute, COUNTS, COUNTS_SECONDS)
@@ -654,10 +658,10 @@ def filter_choices() -> dict[str, list[Choice]]:
     def compute():
         names = dict(countries)
         role_names = dict(Role.objects.values_list("slug", "name"))
-        countable_rows = SalaryObservation.objects.filter(countable())
+        survey = SalaryObservation.objects.survey()
 
         def with_ranges(counts, ranged, name_of):
-            counts = {key: n for key, n in pooled(counts).items() if n >= MIN_COUNT}
+            counts = {key: n for key, n in counts.items() if n >= MIN_COUNT}
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
                 Choice(key, name_of[key],
@@ -666,9 +670,8 @@ def filter_choices() -> dict[str, list[Choice]]:
                 for key in keys
             ]  # fmt: skip
 
-        def survey_only(fields):
-            # Figures under these filters rest on survey answers alone (see the rules above).
-            counts = pooled(statistics.counts_by(fields, countable_rows), pools_reports=False)
+        def by_name(fields):
+            counts = statistics.counts_by(fields, survey)
             choices = [
                 Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people", n)
                 for key, n in counts.items()
@@ -678,18 +681,18 @@ def filter_choices() -> dict[str, list[Choice]]:
 
         return {
             "role": with_ranges(
-                statistics.counts_by(["role__slug"], countable_rows),
+                statistics.counts_by(["role__slug"], survey),
                 PublishedRange.objects.values_list("role__slug", flat=True),
                 role_names,
             ),
             "country": with_ranges(
-                statistics.counts_by(["employee_country"], countable_rows),
+                statistics.counts_by(["employee_country"], survey),
                 PublishedRange.objects.exclude(country="").values_list("country", flat=True),
                 names,
             ),
-            "city": survey_only(["city", "city__name", "city__country"]),
-            "industry": survey_only(["industry__slug", "industry__name"]),
-            "company": survey_only(["company__slug", "company__name"]),
+            "city": by_name(["city", "city__name", "city__country"]),
+            "industry": by_name(["industry__slug", "industry__name"]),
+            "company": by_name(["company__slug", "company__name"]),
         }
 
     return remembered("filter-choices", compute, COUNTS, COUNTS_SECONDS)
@@ -697,16 +700,16 @@ def filter_choices() -> dict[str, list[Choice]]:
 
 def roles_with_figures():
     """Slugs of roles whose page shows figures: a median, or a published range."""
-    counts = statistics.counts_by(["role__slug"], SalaryObservation.objects.filter(countable()))
-    observed = {key for key, n in pooled(counts).items() if n >= MIN_MEDIAN}
+    counts = statistics.counts_by(["role__slug"], SalaryObservation.objects.survey())
+    observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
     ranged = set(PublishedRange.objects.values_list("role__slug", flat=True))
     return sorted(observed | ranged)
 
 
 def role_countries_with_figures() -> list[tuple[str, str]]:
     """(role slug, country code) pairs whose page shows figures: a median, or a range."""
-    counted = SalaryObservation.objects.filter(countable())
-    counts = pooled(statistics.counts_by(["role__slug", "employee_country"], counted))
+    survey = SalaryObservation.objects.survey()
+    counts = statistics.counts_by(["role__slug", "employee_country"], survey)
     observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
     ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
     return sorted(observed | set(ranged))

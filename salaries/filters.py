@@ -206,9 +206,6 @@ class SalaryFilter(django_filters.FilterSet):
             self._unit = display_unit(choice, self.country_code)
         return self._unit
 
-    # Reports sent to Talab count only in figures by role, country and level (salaries.figures).
-    POOLING = ("role", "country", "level")
-
     def figure_query(self) -> Query:
         """The validated filters, as the figures layer takes them."""
         data = self.form.cleaned_data
@@ -220,11 +217,6 @@ class SalaryFilter(django_filters.FilterSet):
             key=canonical_key(filters),
             scope=versions.scope_of(
                 role.slug if (role := data.get("role")) else "", self.country_code
-            ),
-            pools_reports=all(
-                value in (None, "", [])
-                for name, value in filters.items()
-                if name not in self.POOLING
             ),
         )
 

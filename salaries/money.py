@@ -90,6 +90,10 @@ class DisplayUnit:
         """How an axis title names the unit: NPR, USD, international $ (PPP)."""
         return "international $ (PPP)" if self.is_ppp else self.code
 
+    def from_usd(self, usd):
+        """Yearly dollars (released report figures) in this unit; not for PPP."""
+        return usd * self.rate.units_per_usd if self.rate else usd
+
     def yearly_value(self, converted, currency: str):
         """A converted figure (salaries.conversion.Converted) in this unit, the way the unit's
         SQL expression treats a stored observation."""

@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from portal import versions
 from portal.routers import primary_reads, replica_lag_ns
+from salaries.models.reference import SourceKind
 
 # Figures are remembered under the data versions of their scope (portal.versions): a saved
 # or deleted observation moves its role's and country's versions and "all"; every other write
@@ -25,8 +26,18 @@ COUNTS = "counts"
 COUNTS_SECONDS = 10 * 60
 
 
+def is_report(instance) -> bool:
+    """An observation made from a report sent to Talab (in no figure until a release)."""
+    source = getattr(instance, "source", None) if hasattr(instance, "source_id") else None
+    return source is not None and source.kind == SourceKind.USER_REPORT
+
+
 def data_changed(sender=None, instance=None, **kwargs) -> None:
-    """Retire what a write can change: an observation's group, or else everything."""
+    """Retire what a write can change: an observation's group, or else everything. A report's
+    observation is in no figure here: its figures change at a release (salaries.releases), and
+    retiring pages at its approval would tell the moment by their timing."""
+    if is_report(instance):
+        return
     country = getattr(instance, "employee_country", None)  # a django_countries Country
     if country and getattr(instance, "role_id", None):
         versions.move(*versions.scopes_of_group(instance.role.slug, str(country)))
@@ -37,7 +48,7 @@ def data_changed(sender=None, instance=None, **kwargs) -> None:
 def group_left(sender, instance, **kwargs) -> None:
     """Before an observation is saved: an edit that moves it to another role or country
     changes its old group's figures too."""
-    if instance.pk:
+    if instance.pk and not is_report(instance):
         old = sender.objects.filter(pk=instance.pk).values_list("role__slug", "employee_country")
         for role_slug, country in old:
             versions.move(*versions.scopes_of_group(role_slug, country))

@@ -21,11 +21,10 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    Q,
     Value,
 )
 
-from salaries.models import SalaryObservation, SourceKind, conversion_table
+from salaries.models import SalaryObservation, conversion_table
 
 FRACTIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 # The summary also reads the 1st and 99th percentiles, for the histogram's bounds.
@@ -62,25 +61,19 @@ class Distribution:
     year_max: int | None = None
     p1: float | None = None
     p99: float | None = None
-    reports: int = 0
 
 
 def _distribution(row) -> Distribution:
-    count, percentiles, reports = row["count"], row["percentiles"], row["reports"]
+    count, percentiles = row["count"], row["percentiles"]
     years = row.get("year_min"), row.get("year_max")
     if not count or not percentiles:
-        return Distribution(count, year_min=years[0], year_max=years[1], reports=reports)
+        return Distribution(count, year_min=years[0], year_max=years[1])
     if len(percentiles) == len(SUMMARY_FRACTIONS):
         p1, *percentiles, p99 = percentiles
     else:
         p1 = p99 = None
     p10, p25, median, p75, p90 = percentiles
-    return Distribution(count, p10, p25, median, p75, p90, *years, p1, p99, reports)
-
-
-# How many of the counted observations are reports sent by users (salaries.figures decides
-# whether a figure may rest on them).
-REPORTS = Count("id", filter=Q(source__kind=SourceKind.USER_REPORT))
+    return Distribution(count, p10, p25, median, p75, p90, *years, p1, p99)
 
 
 def with_pay(observations, value):
@@ -94,7 +87,6 @@ def summarize(observations, value) -> Distribution:
     observations, value = with_pay(observations, value)
     row = observations.aggregate(
         count=Count("id"),
-        reports=REPORTS,
         percentiles=Percentiles(value, SUMMARY_FRACTIONS),
         year_min=Min("year"),
         year_max=Max("year"),
@@ -115,7 +107,7 @@ def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
     observations, value = with_pay(observations, value)
     rows = (
         observations.values(*fields)
-        .annotate(count=Count("id"), reports=REPORTS, percentiles=Percentiles(value))
+        .annotate(count=Count("id"), percentiles=Percentiles(value))
         .order_by()
     )
     groups = []
@@ -209,28 +201,10 @@ def sources_of(observations):
     )
 
 
-def totals(observations) -> tuple[int, int]:
-    """(observations, of which user reports) in all."""
-    row = observations.aggregate(n=Count("id"), reports=REPORTS)
-    return row["n"], row["reports"]
-
-
 def counts_by(fields: list[str], observations) -> dict:
-    """{value (or tuple of values) of `fields`: (observations, of which user reports)}, in one
-    GROUP BY (salaries.figures decides which of them may be counted)."""
-    rows = observations.values_list(*fields).annotate(n=Count("id"), reports=REPORTS).order_by()
-    return {(row[0] if len(fields) == 1 else tuple(row[:-2])): row[-2:] for row in rows}
-
-
-def report_cells(minimum: int) -> list[tuple]:
-    """(role id, country, level) cells holding at least `minimum` user reports."""
-    return list(
-        SalaryObservation.objects.filter(source__kind=SourceKind.USER_REPORT)
-        .values_list("role", "employee_country", "level")
-        .annotate(n=Count("id"))
-        .filter(n__gte=minimum)
-        .values_list("role", "employee_country", "level")
-    )
+    """{value (or tuple of values) of `fields`: observations}, in one GROUP BY."""
+    rows = observations.values_list(*fields).annotate(n=Count("id")).order_by()
+    return {(row[0] if len(fields) == 1 else tuple(row[:-1])): row[-1] for row in rows}
 
 
 OUTLIER_FACTOR = 3

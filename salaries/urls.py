@@ -11,7 +11,8 @@ urlpatterns = [
     path("salaries/submit/", views.submit_report, name="submit"),
     path("salaries/submit/thanks/", views.submit_thanks, name="submit_thanks"),
     path("salaries/reports/withdrawn/", views.report_withdrawn, name="report_withdrawn"),
-    path("salaries/reports/<str:link>/", views.report_status, name="report_status"),
+    path("salaries/reports/status/", views.report_status, name="report_status"),
+    path("salaries/reports/<str:link>/", views.old_report_link, name="old_report_link"),
     path("salaries/<slug:role_slug>/", views.role_landing, name="role"),
     re_path(
         r"^salaries/(?P<role_slug>[-\w]+)/(?P<country_code>[A-Za-z]{2})/$",

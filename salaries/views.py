@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from portal import versions
-from portal.models import client_key, over_hourly_limit
+from portal.models import Counter, client_key, over_hourly_limit
 from portal.pagecache import from_query, landing_scope, public_page, role_scope
+from portal.private_links import PrivateLinks, private
 from salaries import charts, figures
 from salaries.extensions import landing_sections
 from salaries.filters import SalaryFilter
@@ -91,6 +92,7 @@ def role_landing(request, role_slug, country_code=None):
             panel=landing.panel,
             published_ranges=published_ranges(filterset),
             pay_gaps=PublishedPayGap.objects.involving(role, country),
+            reports=figures.reports(role, country, query.unit) if country else None,
             occupation=figures.occupation_jsonld(
                 role, context["country_name"], landing.panel.summary, query.unit
             ),
@@ -237,11 +239,18 @@ def spreadsheet_safe(value):
 @require_safe
 @public_page(versions.ALL)
 def methodology(request):
-    return render(request, "salaries/methodology.html", {"sources": figures.source_counts()})
+    context = {"sources": figures.source_counts(), "privacy": figures.report_privacy()}
+    return render(request, "salaries/methodology.html", context)
 
 
 REPORTS_PER_HOUR = 5
 DUPLICATE_WINDOW = timedelta(days=1)
+WITHDRAWAL_WINDOW = timedelta(days=1)
+
+
+def withdrawals_key(request) -> str:
+    """Withdrawals are counted per connection (a keyed hash), for the Sybil signs."""
+    return f"report-withdrawals:{client_key(request, 'salary-report')}"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -269,9 +278,10 @@ def submit_report(request):
         return render(request, "salaries/submit.html", form.page_context(), status=429)
     report = form.save(commit=False)
     report.fingerprint = fingerprint
-    link = report.new_link_key()
+    report.note_sybil_signs(Counter.recent(withdrawals_key(request), WITHDRAWAL_WINDOW))
+    key = report.new_link_key()
     report.save()
-    return redirect(reverse("salaries:report_status", args=[link]) + "?new=1")
+    return REPORT_LINKS.remember(redirect(reverse("salaries:report_status") + "?new=1"), key)
 
 
 @require_safe
@@ -279,21 +289,39 @@ def submit_thanks(request):
     return render(request, "salaries/submit_thanks.html")
 
 
+REPORT_LINKS = PrivateLinks(
+    "salaries:report_status",
+    cookie="report_link",
+    noun="report",
+    title="Your salary report",
+    lead="Paste the private link you were given when you sent your report, or just the code "
+    "after the # in it. It is the only way to see or withdraw your report.",
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_status(request, link):
-    """The submitter's private page: the report's status, and a way to take it back."""
-    report = SalaryReport.objects.select_related("role", "currency").by_link(link)
-    if report is None:
-        raise Http404("No report has this link")
+@private
+def report_status(request):
+    """The submitter's private page: the report's status, and a way to take it back. It is
+    opened by a cookie that a posted private link is exchanged for (portal.private_links)."""
+    queryset = SalaryReport.objects.select_related("role", "currency")
+    report, answer = REPORT_LINKS.open(request, queryset)
+    if answer is not None:
+        return answer
     if request.method == "POST":
         form = WithdrawForm(request.POST)
         if form.is_valid():
             report.withdraw()
-            return redirect("salaries:report_withdrawn")
+            Counter.hit(withdrawals_key(request), limit=0, window=WITHDRAWAL_WINDOW)
+            return REPORT_LINKS.forget(redirect("salaries:report_withdrawn"))
     else:
         form = WithdrawForm()
-    context = {"report": report, "form": form, "new": "new" in request.GET, "link": link}
-    return render(request, "salaries/report_status.html", context)
+    context = {"report": report, "form": form, "new": "new" in request.GET}
+    return render(request, "salaries/report_status.html", context | REPORT_LINKS.context(request))
+
+
+# Links handed out before had the key in the path: they lead on, key in the fragment.
+old_report_link = REPORT_LINKS.old_link_view()
 
 
 @require_safe

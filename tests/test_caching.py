@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal import routers
 from portal.models import Counter
+from salaries import releases
 from salaries.models import Role, SalaryReport
 from tests.factories import RoleFactory, SalaryObservationFactory, SourceFactory
 
@@ -44,23 +45,24 @@ def queries_for(client, url) -> tuple[int, object]:
     return len(captured), response
 
 
-def test_approving_reports_in_nepal_leaves_the_us_page_cached_and_changes_nepal(
+def test_approvals_retire_no_page_and_a_release_retires_only_the_cells_pages(
     client, data_scientists, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        pass
     us_before, np_before = client.get(US_PAGE), client.get(NP_PAGE)
-    count, again = queries_for(client, US_PAGE)
-    assert count <= 2, "a cached page is a versions read and a page read"
-    assert again["ETag"] == us_before["ETag"] and again.content == us_before.content
     with django_capture_on_commit_callbacks(execute=True):
-        approve_reports(data_scientists, "NP", 5)
+        approve_reports(data_scientists, "NP", 30)
+    for url, before in ((US_PAGE, us_before), (NP_PAGE, np_before)):
+        count, after = queries_for(client, url)
+        assert count <= 2, "a cached page is a versions read and a page read"
+        assert after["ETag"] == before["ETag"] and after.content == before.content
+    with django_capture_on_commit_callbacks(execute=True):
+        releases.release()
     count, us_after = queries_for(client, US_PAGE)
     assert count <= 2 and us_after["ETag"] == us_before["ETag"]  # still the cached page
     np_after = client.get(NP_PAGE)
     assert np_after["ETag"] != np_before["ETag"]
-    assert b'data-testid="count">5<' in np_after.content
-    assert b'data-testid="count">5<' not in np_before.content
+    assert b'data-testid="report-figures"' in np_after.content
+    assert b">Mid<" in np_after.content.split(b'data-testid="report-figures"')[1]
 
 
 def test_an_unchanged_page_answers_304_and_a_changed_one_200(

@@ -14,7 +14,13 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from jobs.models import JobPosting, PostingEvent, PostingStatus
+from jobs.models import (
+    BENEFITS_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    JobPosting,
+    PostingEvent,
+    PostingStatus,
+)
 from salaries.models import City, Level, Role
 from tests.factories import (
     JobPostingFactory,
@@ -55,8 +61,23 @@ def post(client, **changes):
     return client.post(POST, good(**changes))
 
 
-def link_of(response) -> str:
-    return re.search(r"/jobs/manage/([^/]+)/", response["Location"]).group(1)
+MANAGE = "/jobs/manage/"
+
+
+def link_of(response, client) -> str:
+    """The key of the private link on the page the employer is sent to: only after '#'."""
+    assert response["Location"] == MANAGE + "?new=1"
+    page = client.get(response["Location"]).content.decode()
+    link = re.search(r'<a href="([^"]+)" data-testid="private-link">', page)[1]
+    assert re.fullmatch(r"http://testserver/jobs/manage/#[\w-]{22}", link), link
+    return link.split("#")[1]
+
+
+def open_posting(client, key):
+    """The employer's page, opened as its script opens it: the key posted, then the page."""
+    exchanged = client.post(MANAGE, {"private_link": key})
+    assert (exchanged.status_code, exchanged["Location"]) == (303, MANAGE)
+    return client.get(MANAGE)
 
 
 def approve(moderator, posting):
@@ -151,6 +172,56 @@ def test_the_database_refuses_ranges_the_form_refuses(db):
         JobPostingFactory(valid_through=date.today() + timedelta(days=121))
 
 
+def distinct_words(characters: int) -> str:
+    """A text of about this many characters, every word a new one (the most a tsvector holds)."""
+    words, size = [], 0
+    while size < characters:
+        words.append(f"w{len(words):x}")
+        size += len(words[-1]) + 1
+    return " ".join(words)[:characters]
+
+
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        # What an outside check sent: 1.8 MB, past PostgreSQL's 1 MB tsvector, once a 503.
+        ("description", distinct_words(1_800_000), "this has 1800000"),
+        ("description", "x" * (DESCRIPTION_MAX_LENGTH + 1), "this has 20001"),
+        ("benefits", "Health insurance. " * 300, "At most 5,000 characters, please"),
+    ],
+    ids=["description-1.8MB", "description-limit+1", "benefits"],
+)
+def test_an_over_long_text_gets_a_message_keeps_what_was_typed_and_saves_nothing(
+    client, field, text, message
+):
+    response = post(client, **{field: text})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and "Shorten it" in page
+    assert "everything you typed is kept" in page
+    assert text in page  # all of it, in the text area
+    assert "maxlength" not in re.search(rf'<textarea name="{field}"[^>]*>', page).group()
+    assert not JobPosting.objects.exists()
+
+
+def test_the_longest_description_of_new_words_is_saved_and_found(client):
+    description = distinct_words(DESCRIPTION_MAX_LENGTH)
+    assert post(client, description=description).status_code == 302
+    posting = JobPosting.objects.get()
+    assert len(posting.description) == DESCRIPTION_MAX_LENGTH
+    assert JobPosting.objects.filter(search_vector="w1ab").get() == posting
+
+
+def test_the_database_refuses_texts_longer_than_the_form_allows(db):
+    for bad in [
+        {"description": "x" * (DESCRIPTION_MAX_LENGTH + 1)},
+        {"benefits": "x" * (BENEFITS_MAX_LENGTH + 1)},
+    ]:
+        with pytest.raises(IntegrityError, match="at_most"), transaction.atomic():
+            JobPostingFactory(**bad)
+    JobPostingFactory(description="é" * DESCRIPTION_MAX_LENGTH)  # characters, not bytes
+
+
 def test_bots_filling_the_hidden_field_are_dropped_without_a_word(client):
     response = post(client, website="https://spam.example")
     assert response.status_code == 302
@@ -182,19 +253,19 @@ def test_a_posting_waits_for_review_and_is_not_public(client):
 
 
 def test_a_draft_can_be_changed_then_sent_for_review(client):
-    link = link_of(post(client, send="draft"))
+    link_of(post(client, send="draft"), client)  # the employer's browser has the page open
     posting = JobPosting.objects.get()
     assert posting.status == PostingStatus.DRAFT
-    manage = f"/jobs/manage/{link}/"
     response = client.post(
-        manage, good(action="save", title="Lead ML engineer", pay_max="3,00,000")
+        MANAGE, good(action="save", title="Lead ML engineer", pay_max="3,00,000")
     )
     assert response.status_code == 302
+    assert response["Location"] == MANAGE + "?done=saved"
     posting.refresh_from_db()
     assert (posting.title, posting.pay_max) == ("Lead ML engineer", Decimal("300000"))
-    bad = client.post(manage, good(action="save", pay_max="9,00,000"))
+    bad = client.post(MANAGE, good(action="save", pay_max="9,00,000"))
     assert bad.status_code == 400 and 'value="9,00,000"' in bad.content.decode()
-    client.post(manage, {"action": "send"})
+    client.post(MANAGE, {"action": "send"})
     posting.refresh_from_db()
     assert posting.status == PostingStatus.PENDING
 
@@ -202,16 +273,16 @@ def test_a_draft_can_be_changed_then_sent_for_review(client):
 def test_publishing_dates_the_posting_for_good_and_the_employer_can_no_longer_edit(
     client, moderator
 ):
-    link = link_of(post(client))
+    link = link_of(post(client), client)
     posting = JobPosting.objects.get()
     approve(moderator, posting)
     posting.refresh_from_db()
     assert posting.status == PostingStatus.PUBLISHED
     assert posting.date_posted == timezone.localdate()
     assert posting.valid_through == date.today() + timedelta(days=45)  # the day they chose
-    response = client.post(
-        f"/jobs/manage/{link}/", good(action="save", title="Changed"), follow=True
-    )
+    employer = Client()  # later, in another browser
+    open_posting(employer, link)
+    response = employer.post(MANAGE, good(action="save", title="Changed"), follow=True)
     posting.refresh_from_db()
     assert posting.title == "Senior machine learning engineer"
     assert "status changed meanwhile" in response.content.decode()
@@ -222,7 +293,8 @@ def test_a_filled_posting_drops_from_lists_says_so_then_is_gone_after_30_days(cl
     posting = JobPostingFactory(title="Data scientist, Lalitpur")
     link = posting.new_link_key()
     posting.save()
-    client.post(f"/jobs/manage/{link}/", {"action": "filled"})
+    open_posting(client, link)
+    client.post(MANAGE, {"action": "filled"})
     posting.refresh_from_db()
     assert posting.status == PostingStatus.FILLED
     assert "Data scientist, Lalitpur" not in client.get("/jobs/").content.decode()
@@ -253,32 +325,71 @@ def test_expiry_hides_postings_at_once_and_the_nightly_command_closes_them(clien
 
 
 def test_withdrawing_an_unpublished_posting_leaves_no_page(client):
-    link = link_of(post(client))
-    client.post(f"/jobs/manage/{link}/", {"action": "withdraw"})
+    link_of(post(client), client)
+    client.post(MANAGE, {"action": "withdraw"})
     posting = JobPosting.objects.get()
     assert posting.status == PostingStatus.WITHDRAWN
     assert client.get(posting.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("link", ["nope", "x" * 65, "%00", "1"])
+@pytest.mark.parametrize("link", ["nope", "x" * 65, "%00", "1", "", "http://testserver/#"])
 def test_a_wrong_link_is_a_404_never_another_posting(client, link):
     post(client)
-    assert client.get(f"/jobs/manage/{link}/").status_code == 404
+    stranger = Client()
+    response = stranger.post(MANAGE, {"private_link": link})
+    assert response.status_code == 404 and b"No posting has this link" in response.content
+    assert "posting_link" not in response.cookies
+    assert b'data-testid="status"' not in stranger.get(MANAGE).content
 
 
 def test_the_link_is_not_the_posting_number_and_only_its_hash_is_stored(client):
-    link = link_of(post(client))
+    link = link_of(post(client), client)
     posting = JobPosting.objects.get()
     assert str(posting.pk) not in link and len(link) >= 22
     assert link not in posting.link_hash
-    assert client.get(f"/jobs/manage/{posting.pk}/").status_code == 404
+    assert Client().post(MANAGE, {"private_link": str(posting.pk)}).status_code == 404
+
+
+def test_the_employers_page_opens_only_through_its_cookie(client):
+    response = post(client)
+    cookie = response.cookies["posting_link"]
+    assert (cookie["path"], cookie["max-age"], cookie["samesite"]) == (MANAGE, 1800, "Strict")
+    assert cookie["httponly"]
+    key = link_of(response, client)
+    stranger = Client()
+    asked = stranger.get(MANAGE)
+    assert asked.status_code == 200 and b"Your private link or key" in asked.content
+    assert b"Himal Analytics" not in asked.content
+    refused = stranger.post(MANAGE, {"action": "withdraw"})
+    assert refused.status_code == 403 and b"Nothing was changed" in refused.content
+    assert JobPosting.objects.get().status == PostingStatus.PENDING
+    stranger.cookies["posting_link"] = key  # a cookie not signed by us
+    assert b"Himal Analytics" not in stranger.get(MANAGE).content
+    page = open_posting(stranger, f"https://talab.example/jobs/manage/#{key}")
+    assert b"Himal Analytics" in page.content
+    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "same-origin"
+    done = stranger.post(MANAGE, {"action": "withdraw"})
+    assert done["Location"] == MANAGE + "?done=withdraw"
+    assert JobPosting.objects.get().status == PostingStatus.WITHDRAWN
+
+
+def test_an_old_manage_link_leads_on_with_its_key_in_the_fragment(client):
+    key = link_of(post(client), client)
+    stranger = Client()
+    response = stranger.get(f"/jobs/manage/{key}/")
+    assert (response.status_code, response["Location"]) == (302, f"{MANAGE}#{key}")
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert b"Himal Analytics" not in stranger.get(f"/jobs/manage/{key}/", follow=True).content
+    stranger.post(f"/jobs/manage/{key}/", {"action": "withdraw"})
+    assert JobPosting.objects.get().status == PostingStatus.PENDING
 
 
 # Moderation ----------------------------------------------------------------------------------
 
 
 def test_moderators_reject_with_a_reason_the_employer_sees(client, moderator):
-    link = link_of(post(client))
+    link = link_of(post(client), client)
     posting = JobPosting.objects.get()
     selection = {"action": "reject_selected", "_selected_action": [posting.pk]}
     confirm = moderator.post(QUEUE, selection)
@@ -288,7 +399,7 @@ def test_moderators_reject_with_a_reason_the_employer_sees(client, moderator):
     assert (posting.status, posting.rejection_reason) == ("rejected", "range")
     event = posting.events.get(action="rejected")
     assert (event.by, event.note) == (moderator.user, "Say the top")
-    page = client.get(f"/jobs/manage/{link}/").content.decode()
+    page = open_posting(Client(), link).content.decode()
     assert "Pay range not genuine" in page and "Say the top" in page
 
 
@@ -648,3 +759,49 @@ def test_an_unreadable_file_is_a_message_not_a_traceback(tmp_path):
     path.write_text('{"@type": "JobPosting"}')
     with pytest.raises(CommandError, match="expected a JSON array"):
         call_command("import_jobs", str(path))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"[" * 100_000, "arrays and objects nested more than 100 deep, from line 1, column 101"),
+        (
+            b'[\n  {"@type": "JobPosting",\n   "title": "Senior \xff engineer"}]',
+            "not UTF-8 at line 3, column 21 (byte 48): invalid start byte",
+        ),
+        (
+            json.dumps([schema_posting(1)], indent=2).encode()[:-2] + b",\n]",
+            "Expecting value at line 37, column 1",
+        ),
+        (b"[1" + b"0" * 5000 + b"]", "a value it cannot read"),
+    ],
+    ids=["nested", "not-utf-8", "invalid-json", "huge-number"],
+)
+def test_a_file_that_is_not_json_is_said_with_where_never_a_traceback(tmp_path, content, message):
+    path = tmp_path / "jobs.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_jobs", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(raised.value).startswith(f"{path}: cannot read it as JSON: {message}")
+    assert not JobPosting.objects.exists()
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "jobs.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([schema_posting(1)]).encode())
+    call_command("import_jobs", str(path), stdout=io.StringIO())
+    assert JobPosting.objects.count() == 1
+
+
+def test_an_over_long_description_is_reported_by_index_and_nothing_is_imported(tmp_path, capsys):
+    items = [
+        schema_posting(1),
+        schema_posting(2, description="<p>Ship models.</p>" * 2000),
+    ]
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(items))
+    with pytest.raises(CommandError, match="1 of 2 postings are invalid; nothing was imported"):
+        call_command("import_jobs", str(path))
+    errors = capsys.readouterr().err
+    assert "index 1: About the job: At most 20,000 characters, please: this has 38000." in errors
+    assert not JobPosting.objects.exists()

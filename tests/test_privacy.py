@@ -4,7 +4,8 @@ Each test plays an attacker against the public pages with reports approved the w
 moderator approves them, and checks that nothing about one person's pay comes back.
 """
 
-import json
+import csv
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,9 +14,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from careers.models import Guide
+from portal import versions
+from salaries import releases
 from salaries.figures import round_significant
-from salaries.models import Level, Role, SalaryObservation, SalaryReport
-from salaries.money import format_money
+from salaries.models import Level, ReportFigure, Role, SalaryObservation, SalaryReport
 from tests.factories import (
     JobPostingFactory,
     RoleFactory,
@@ -185,41 +187,19 @@ def test_no_submitted_value_appears_anywhere_more_precisely_than_the_rounding(
 
 
 @pytest.mark.parametrize("how_many", [5, 9])
-def test_a_group_of_five_to_nine_shows_only_its_count_and_rounded_median(
-    client, moderator, guide, how_many
-):
-    observations = approve(moderator, SUBMITTED[:how_many])  # one cell: role, country, level
+def test_reports_enter_no_survey_figure_on_any_page(client, moderator, guide, how_many):
+    survey_rows(6, country="NP")
+    approve(moderator, SUBMITTED[:how_many])  # one cell: role, country, level
+    releases.release()
     pages = {name: body(response) for name, response in public_pages(client).items()}
-    values = sorted(o.usd_yearly for o in observations)
-    median = values[len(values) // 2]  # an odd count: the middle report itself
-    shown_median = f"${round_significant(median):,.0f}"
-
     for name in ("list usd", "landing usd"):
-        page = pages[name]
-        assert f'data-testid="count">{how_many}<' in page, name
-        assert f'data-testid="median">{shown_median}<' in page, name
-        assert "Middle half" not in page and "10th–90th" not in page, name
-        assert "How pay is spread" not in page, name
-        # The other levels hold nobody: never an exact count under 5 beside a level.
-        assert not re.search(r'<td class="num"[^>]*>[1-4]</td>', page), name
-        assert f"Reports from Talab users: {how_many}." in page, name
-
-    ld = json.loads(re.search(r'ld\+json">(.*?)</script>', pages["landing usd"]).group(1))
-    assert ld["estimatedSalary"]["median"] == round_significant(median)
-    assert not {"percentile10", "percentile25", "percentile75", "percentile90"} & set(
-        ld["estimatedSalary"]
-    )
-    assert shown_median in pages["compare"]
-    assert (
-        f'Nepal</td> <td class="num" data-label="People">{how_many}</td> '
-        '<td class="num" data-label="25th pct.">–</td>' in re.sub(r"\s+", " ", pages["compare"])
-    )
-    assert "Fewer than 5 survey answers match" in pages["export"]  # reports are never exported
-    assert "/salaries/data-scientist/np/" in pages["sitemap"]
-    rupees = sorted(o.yearly_amount for o in observations)[len(observations) // 2]
-    assert format_money(round_significant(rupees), "NPR") in pages["guide"]  # local currency
-    assert "Middle half" not in pages["guide"]
-    assert SalaryObservation.objects.count() == how_many
+        assert 'data-testid="count">6<' in pages[name], name  # the survey answers alone
+        assert "Reports from Talab users:" not in pages[name], name
+    # A cell of 5 or 9 is below the release's threshold: it says nothing at all.
+    section = pages["landing usd"].split('data-testid="report-figures"')[1]
+    assert "Not enough people" in section.split("</section>")[0]
+    assert "Fewer than 5 survey answers match" not in pages["export"]
+    assert "Talab users" not in pages["export"]
 
 
 def test_counts_under_five_read_the_same_for_one_and_four(
@@ -236,13 +216,19 @@ def test_counts_under_five_read_the_same_for_one_and_four(
     assert 'data-testid="count">fewer than 5<' in one
 
 
-def test_the_methodology_page_states_the_rules(client):
+def test_the_methodology_page_states_the_rules_and_the_privacy_loss(client):
     page = re.sub(r"\s+", " ", client.get("/methodology/").content.decode())
     assert '"fewer than 5"' in page
     assert "The median needs at least 5 people; the 25th and 75th percentiles at least 10" in page
     assert "rounded to 3 significant digits" in page
-    assert "leave reports sent to Talab out and rest on survey answers alone" in page
-    assert "only when at least 5 reports share its role, country and level" in page
+    assert "never mixed into the survey's figures" in page
+    per_release = f"Privacy loss per release: &epsilon; = {releases.EPSILON_RELEASE:.0f}, "
+    assert per_release + f"&delta; = {releases.DELTA:g}" in page
+    total = (
+        f"In total: &epsilon; = {releases.EPSILON_TOTAL:.0f}, &delta; = {releases.DELTA_TOTAL:g}"
+    )
+    assert total in page
+    assert "changes the odds of any guess about your pay by at most a factor" in page
 
 
 # 3. One report among published survey answers ------------------------------------------------
@@ -278,47 +264,6 @@ def test_one_report_among_survey_answers_counts_nowhere(client, moderator, filte
     assert count_on(page) == str(len(exported))  # the figures rest on exactly the export
     assert not re.search(r"Sources:[^<]*Talab users", page)
     assert f"${round_significant(report.usd_yearly):,.0f}" not in page
-
-
-def test_five_reports_in_a_group_count_and_say_so(client, moderator):
-    survey_rows(20)
-    approve(moderator, SUBMITTED[:5], country="PT")
-    page = body(client.get("/salaries/", {"role": DS, "country": "PT", "display": "usd"}))
-    assert count_on(page) == "25"
-    assert "Reports from Talab users: 5." in page
-
-
-def test_a_report_counts_only_once_its_role_country_and_level_hold_five(client, moderator):
-    survey_rows(12, level=Level.SENIOR)
-    approve(moderator, SUBMITTED[:5], level=Level.MID, country="PT")
-    approve(moderator, SUBMITTED[5:6], level=Level.SENIOR, country="PT")
-    landing = re.sub(r"\s+", " ", body(client.get(f"/salaries/{DS}/pt/", {"display": "usd"})))
-    # 12 survey answers and the 5 mid-level reports: the lone senior report counts nowhere,
-    # not even in the country's total, whose change on approval would give it away.
-    assert 'data-testid="count">17<' in landing
-    assert '<td class="row-label">Mid</td> <td class="num" data-label="People">5</td>' in landing
-    # The senior row holds one report: it shows the 12 survey answers alone.
-    assert '<td class="row-label">Senior</td> <td class="num" data-label="People">12</td>' in (
-        landing
-    )
-
-
-def test_filters_other_than_role_country_and_level_leave_reports_out(client, moderator):
-    approve(moderator, SUBMITTED[:6], country="NP")
-    whole = body(client.get("/salaries/", {"role": DS, "country": "NP"}))
-    assert count_on(whole) == "6"
-    for narrowing in ({"experience_max": "22"}, {"year_min": "2024"}, {"remote": "0"}):
-        page = body(client.get("/salaries/", {"role": DS, "country": "NP", **narrowing}))
-        assert count_on(page) == "fewer than 5", narrowing
-        assert "Median" not in page
-
-
-def test_the_histogram_counts_survey_answers_only(client, moderator):
-    survey_rows(20)
-    approve(moderator, SUBMITTED[:5], country="PT")
-    page = body(client.get("/salaries/", {"role": DS, "country": "PT", "display": "usd"}))
-    assert count_on(page) == "25"
-    assert "20 survey answers in all" in page  # the 5 reports are not in the pay bands
 
 
 def test_repeated_and_inert_parameters_share_the_remembered_figures(client):
@@ -400,3 +345,117 @@ def test_approving_a_report_in_a_small_cell_changes_no_public_figure(
     after = [seen(url) for url in urls]
     for url, old, new in zip(urls, before, after, strict=True):
         assert old == new, url
+
+
+# 5. Differencing attacks on reports (releases with differential privacy) ---------------------
+
+UNIONS = [["lead"], ["lead", "senior"], ["lead", "entry", "mid"], ["lead", "mid", "senior"], []]
+
+
+def test_level_unions_against_the_export_solve_for_nothing(client, moderator):
+    """The attack that recovered five reports to within 0.3%: every page over a union of levels
+    (and the country's page) is compared with the same figures recomputed from the survey rows
+    exported one by one. Any difference would be an equation in the reports; there is none."""
+    for level, start in ((Level.ENTRY, 8_000), (Level.MID, 15_000), (Level.SENIOR, 30_000)):
+        survey_rows(30, country="IN", level=level, start=start, step=700)
+    approve(moderator, SUBMITTED[:5], level=Level.LEAD, country="IN")
+    releases.release()
+    for levels in UNIONS:
+        query = {"role": DS, "country": "IN", "display": "usd", "level": levels}
+        page = body(client.get("/salaries/", query))
+        export = client.get("/salaries/export.csv", query)
+        if export.status_code == 400:  # fewer than 5 survey answers: no export, no figure
+            assert count_on(page) == "fewer than 5", levels
+            continue
+        exported = csv.DictReader(io.StringIO(body(export)))
+        pays = sorted(Decimal(row["usd_yearly"]) for row in exported)
+        assert count_on(page) == f"{len(pays):,}", levels  # the page's people are the export's
+        if len(pays) >= 5:
+            n = len(pays)  # the survey's own median, as PostgreSQL's percentile_cont gives it
+            middle = (pays[(n - 1) // 2] + pays[n // 2]) / 2
+            shown = f"${round_significant(middle):,.0f}"
+            assert f'data-testid="median">{shown}<' in page, levels
+
+
+def test_a_sixth_report_and_a_one_report_difference_move_nothing(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    """A sixth report once moved the median and the year span by exactly its own value. Now a
+    cell's figures are released, and computed again only when the cell grew by half."""
+    landing = f"/salaries/{DS}/np/"
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator, [2_000_000 + 10_000 * i for i in range(5)])
+        releases.release()
+    five = body(client.get(landing, {"display": "usd"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator, [3_456_789])
+    assert body(client.get(landing, {"display": "usd"})) == five  # until the release
+    with django_capture_on_commit_callbacks(execute=True):
+        releases.release()
+    assert body(client.get(landing, {"display": "usd"})) == five  # below the threshold still
+    # A large cell: the 41st report is a one-report difference the release does not compute.
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator, [2_000_000 + 5_000 * i for i in range(34)])
+        releases.release()
+    figure = ReportFigure.objects.get()
+    forty = body(client.get(landing, {"display": "usd"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator, [9_876_543])
+        releases.release()
+    again = ReportFigure.objects.get()
+    assert (again.release_id, again.shown_figures) == (figure.release_id, figure.shown_figures)
+    assert body(client.get(landing, {"display": "usd"})) == forty
+    assert "2023" not in forty.split('data-testid="report-figures"')[1].split("</section>")[0]
+
+
+def test_a_sybil_probe_loop_cannot_find_the_victims_pay(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    """Four reports of the attacker's own beside the victim's, then probes sent, approved and
+    withdrawn one at a time across two releases: 18 probes once gave the victim's pay exactly."""
+    victim = 3_456_789
+    approve(moderator, [victim])
+    approve(moderator, [2_000_000, 2_500_000, 4_000_000, 5_000_000])
+    landing = f"/salaries/{DS}/np/"
+    seen = set()
+    for probe in range(30):
+        with django_capture_on_commit_callbacks(execute=True):
+            (observation,) = approve(moderator, [3_000_000 + 20_000 * probe])
+            observation.report.withdraw()
+            if probe in (14, 29):
+                releases.release()
+        seen.add(report_part(body(client.get(landing, {"display": "local"}))))
+    assert len(seen) == 1  # every probe saw the same page: nothing to solve
+    for text in seen:
+        for shown in numbers_in(text):
+            assert not abs(shown - victim) <= 0.1 * victim, shown
+
+
+def report_part(page: str) -> str:
+    return page.split('data-testid="report-figures"')[1].split("</section>")[0]
+
+
+def test_approving_and_withdrawing_move_no_page_and_no_cache_entry_until_the_release(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    survey_rows(20, country="NP")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator, [2_000_000 + 10_000 * i for i in range(30)])
+        releases.release()
+    urls = [
+        f"/salaries/{DS}/np/",
+        f"/salaries/{DS}/",
+        "/salaries/?country=NP",
+        "/",
+        "/methodology/",
+    ]
+    scopes = versions.scopes_of_group(DS, "NP")
+    before = [body(client.get(url)) for url in urls], versions.stamp(*scopes)
+    with django_capture_on_commit_callbacks(execute=True):
+        (observation,) = approve(moderator, [3_456_789])
+        SalaryReport.objects.order_by("pk").first().withdraw()
+    assert ([body(client.get(url)) for url in urls], versions.stamp(*scopes)) == before
+    first = ReportFigure.objects.get().release_id
+    releases.release()  # a withdrawal: the cell is computed again, without it
+    assert ReportFigure.objects.get().release_id != first
+    assert ReportFigure.objects.get().members == 30

@@ -1,15 +1,19 @@
+import io
 import os
 import re
+import time
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from salaries.models import (
     ModerationEvent,
+    ReportFigure,
     ReportStatus,
     Role,
     SalaryObservation,
@@ -55,7 +59,7 @@ def test_the_form_is_protected_and_prefilled_from_the_landing_page_link(client):
 def test_a_report_waits_for_review_and_is_not_public(client):
     response = submit(client)
     assert response.status_code == 302
-    assert re.fullmatch(r"/salaries/reports/[\w-]{22}/\?new=1", response["Location"])
+    assert response["Location"] == "/salaries/reports/status/?new=1"  # no key in any URL
     report = SalaryReport.objects.get()
     assert report.status == ReportStatus.PENDING and report.observation is None
     assert not SalaryObservation.objects.filter(employee_country="NP").exists()
@@ -250,8 +254,22 @@ def test_reports_cannot_be_deleted_even_by_a_superuser(client):
 # The submitter's private link, withdrawal and abuse controls ---------------------------------
 
 
-def link_of(response) -> str:
-    return response["Location"].split("?")[0]
+STATUS = "/salaries/reports/status/"
+
+
+def key_of(client, response) -> str:
+    """The key of the private link on the receipt the submitter is sent to: only after '#'."""
+    receipt = client.get(response["Location"])
+    link = re.search(r'<a href="([^"]+)" data-testid="private-link">', receipt.content.decode())[1]
+    assert re.fullmatch(r"http://testserver/salaries/reports/status/#[\w-]{22}", link), link
+    return link.split("#")[1]
+
+
+def open_report(client, key):
+    """The private page, opened as its script opens it: the key posted, then the page."""
+    exchanged = client.post(STATUS, {"private_link": key})
+    assert (exchanged.status_code, exchanged["Location"]) == (303, STATUS)
+    return client.get(STATUS)
 
 
 def approve_all(moderator):
@@ -263,60 +281,222 @@ def count_on(page: bytes) -> str:
     return re.search(rb'data-testid="count">([^<]+)<', page).group(1).decode()
 
 
-def test_reports_go_from_the_form_to_the_figures_once_five_are_approved(
+def more_approved_reports(moderator, count):
+    """Reports from other people in the same cell (machine learning engineers in Nepal, mid)."""
+    for i in range(count):
+        SalaryReport.objects.create(
+            role=Role.objects.get(slug="machine-learning-engineer"), country="NP", level="mid",
+            years_experience=3, employment_type="full_time", year=2025, period="month",
+            currency_id="NPR", amount=Decimal(160_000 + 1_000 * i),
+        ).approve(by=moderator.user)  # fmt: skip
+
+
+def report_section(page: bytes) -> str:
+    return page.decode().split('data-testid="report-figures"')[1].split("</section>")[0]
+
+
+def test_reports_reach_their_own_figures_at_a_release_never_the_survey_figures(
     client, moderator, django_capture_on_commit_callbacks
 ):
-    links = [link_of(submit(client, amount=str(150_000 + 1_000 * i))) for i in range(5)]
+    keys = [key_of(client, submit(client, amount=str(150_000 + 1_000 * i))) for i in range(5)]
     landing = "/salaries/machine-learning-engineer/np/"
-    assert count_on(client.get(landing).content) == "fewer than 5"
-    assert b"Waiting for review" in client.get(links[0]).content
+    before = client.get(landing).content
+    assert b"Waiting for review" in open_report(client, keys[0]).content
     with django_capture_on_commit_callbacks(execute=True):
         approve_all(moderator)
-    assert count_on(client.get(landing).content) == "5"
-    assert b'data-testid="status">Approved<' in client.get(links[0]).content
+    assert client.get(landing).content == before  # nothing moves until a release
+    status = client.get(STATUS).content
+    assert b'data-testid="status">Approved<' in status and b"next release" in status
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("release_figures", stdout=io.StringIO())
+    assert "Not enough people" in report_section(client.get(landing).content)  # 5: too few
+    with django_capture_on_commit_callbacks(execute=True):
+        more_approved_reports(moderator, 25)
+        call_command("release_figures", stdout=io.StringIO())
+    page = client.get(landing).content
+    assert count_on(page) == "fewer than 5"  # the survey's figures never count reports
+    assert re.search(r'data-label="People, about">(2\d|3\d)<', report_section(page))
 
 
 def test_withdrawing_before_approval_deletes_the_report_and_keeps_no_pay(client):
-    link = link_of(submit(client))
+    key = key_of(client, submit(client))
     report = SalaryReport.objects.get()
-    refused = client.post(link, {})  # the box must be ticked
+    open_report(client, key)
+    refused = client.post(STATUS, {})  # the box must be ticked
     assert refused.status_code == 200 and b"Tick the box to confirm" in refused.content
     assert SalaryReport.objects.exists()
-    response = client.post(link, {"confirm": "on"})
+    response = client.post(STATUS, {"confirm": "on"})
     assert response["Location"] == "/salaries/reports/withdrawn/"
+    assert response.cookies["report_link"].value == ""  # the page is closed, too
     assert not SalaryReport.objects.exists()
     event = ModerationEvent.objects.get()
     assert (event.action, event.report_number, event.by) == ("withdrawn", report.pk, None)
     assert "150" not in f"{event.note}{event.reason}"  # nothing of the pay
-    assert client.get(link).status_code == 404  # a used link leads nowhere
+    used = client.post(STATUS, {"private_link": key})
+    assert used.status_code == 404  # a used link leads nowhere
 
 
-def test_withdrawing_after_approval_moves_the_figures_back(
+def test_a_withdrawal_deletes_at_once_and_its_figures_change_at_the_next_release(
     client, moderator, django_capture_on_commit_callbacks
 ):
-    links = [link_of(submit(client, amount=str(150_000 + 1_000 * i))) for i in range(5)]
+    key = key_of(client, submit(client, amount="150000"))
     with django_capture_on_commit_callbacks(execute=True):
         approve_all(moderator)
+        more_approved_reports(moderator, 29)
+        call_command("release_figures", stdout=io.StringIO())
     landing = "/salaries/machine-learning-engineer/np/"
-    assert count_on(client.get(landing).content) == "5"
+    shown = client.get(landing).content
+    assert ReportFigure.objects.get().members == 30
+    open_report(client, key)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(links[2], {"confirm": "on"})
-    assert SalaryObservation.objects.filter(source__key="user-reports").count() == 4
-    assert count_on(client.get(landing).content) == "fewer than 5"
+        client.post(STATUS, {"confirm": "on"})
+    assert SalaryObservation.objects.filter(source__key="user-reports").count() == 29
+    assert client.get(landing).content == shown  # deleted, yet no figure moved
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("release_figures", stdout=io.StringIO())
+    assert ReportFigure.objects.get().members == 29  # computed again without it
     assert [e.action for e in ModerationEvent.objects.order_by("at", "pk")].count("withdrawn") == 1
 
 
-@pytest.mark.parametrize("link", ["nothing", "A" * 22, "x" * 300, "%00", "../admin"])
-def test_a_wrong_link_is_a_404_never_another_report(client, link):
-    submit(client)
-    assert client.get(f"/salaries/reports/{link}/").status_code == 404
+@pytest.mark.parametrize(
+    "link", ["nothing", "A" * 22, "x" * 300, "%00", "../admin", "", "http://testserver/#"]
+)
+def test_a_wrong_link_is_a_404_never_another_report(link):
+    client = Client()
+    key_of(client, submit(client))
+    stranger = Client()
+    response = stranger.post(STATUS, {"private_link": link})
+    assert response.status_code == 404
+    assert b"No report has this link" in response.content
+    assert b'name="private_link"' in response.content  # asked again
+    assert "report_link" not in response.cookies
+    assert b'data-testid="status"' not in stranger.get(STATUS).content
 
 
 def test_a_link_is_not_derived_from_the_report_number(client):
-    first, second = link_of(submit(client)), link_of(submit(client, amount="160000"))
-    assert first != second and str(SalaryReport.objects.first().pk) not in first.split("/")[-2]
+    first = key_of(client, submit(client))
+    second = key_of(client, submit(client, amount="160000"))
+    assert first != second and str(SalaryReport.objects.first().pk) not in first
     assert SalaryReport.objects.filter(link_hash="").count() == 0
-    assert first.split("/")[-2] not in str(list(SalaryReport.objects.values_list("link_hash")))
+    assert first not in str(list(SalaryReport.objects.values_list("link_hash")))
+
+
+def test_the_private_link_holds_its_key_only_after_the_hash(client):
+    response = submit(client)
+    assert "report_link" in response.cookies  # the submitter's browser opens the page
+    key = key_of(client, response)
+    receipt = client.get(response["Location"]).content.decode()
+    assert "Keep this private link: it is the only way to see or withdraw your report." in receipt
+    assert receipt.count(key) == 2  # the link's address and its text, each after '#'
+    assert receipt.count(f"#{key}") == 2
+    assert "no-store" in client.get(STATUS)["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "{key}",
+        "  {key}\n",
+        "https://talab.example/salaries/reports/status/#{key}",
+        "http://testserver/salaries/reports/{key}/?new=1",  # a link handed out before
+        "/salaries/reports/{key}/",
+    ],
+)
+def test_a_posted_link_or_key_is_exchanged_for_a_cookie_and_a_page_without_it(pasted):
+    owner = Client()
+    key = key_of(owner, submit(owner))
+    client = Client()
+    response = client.post(STATUS, {"private_link": pasted.format(key=key)})
+    assert response.status_code == 303
+    assert response["Location"] == STATUS
+    cookie = response.cookies["report_link"]
+    assert (cookie["path"], cookie["max-age"], cookie["samesite"]) == (STATUS, 1800, "Strict")
+    assert cookie["httponly"] and not cookie["secure"]  # plain http in tests
+    page = client.get(STATUS)
+    assert page.status_code == 200
+    assert b'data-testid="status">Waiting for review<' in page.content
+    assert b'data-testid="receipt"' not in page.content  # the link itself is shown only once
+    assert "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin"  # not no-referrer: its forms need their Origin
+
+
+def test_over_https_the_cookie_is_secure(client, settings):
+    settings.HTTPS = True
+    assert submit(client).cookies["report_link"]["secure"]
+
+
+def test_the_page_without_its_cookie_asks_for_the_link(client):
+    key_of(client, submit(client))  # a report, opened in another browser
+    page = Client().get(STATUS)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Your private link or key" in content and "csrfmiddlewaretoken" in content
+    assert 'name="private_link"' in content and "js/private-link.js" in content
+    assert 'data-testid="status"' not in content and "Kathmandu" not in content
+    assert "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin"
+
+
+def signed(key: str, cookie: str = "report_link", seconds_ago: int = 0) -> str:
+    from unittest import mock
+
+    from django.core import signing
+
+    salt = cookie + "portal.private_links." + cookie
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - seconds_ago):
+        return signing.get_cookie_signer(salt=salt).sign(key)
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda key: "nonsense",
+        lambda key: key,  # not signed
+        lambda key: signed(key, cookie="posting_link"),  # signed for the other app's page
+        lambda key: signed(key, seconds_ago=31 * 60),  # older than the page stays open
+        lambda key: signed(key)[:-1] + "x",
+    ],
+)
+def test_a_bad_cookie_only_brings_the_form_back(client, forge):
+    key = key_of(client, submit(client))
+    stranger = Client()
+    stranger.cookies["report_link"] = forge(key)
+    page = stranger.get(STATUS)
+    assert page.status_code == 200 and b'name="private_link"' in page.content
+    assert b'data-testid="status"' not in page.content
+    assert page.cookies["report_link"].value == ""  # and forgotten
+    refused = stranger.post(STATUS, {"confirm": "on"})
+    assert refused.status_code == 403 and b"Nothing was changed" in refused.content
+    assert SalaryReport.objects.exists()
+    stranger.cookies["report_link"] = signed(key)  # the genuine cookie, for comparison
+    assert b'data-testid="status"' in stranger.get(STATUS).content
+
+
+def test_the_key_is_exchanged_only_with_the_forms_csrf_token(client):
+    key = key_of(client, submit(client))
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(STATUS, {"private_link": key})
+    assert response.status_code == 403 and "report_link" not in response.cookies
+
+
+def test_an_old_link_leads_on_with_its_key_in_the_fragment_and_shows_nothing(client):
+    owner = Client()
+    key = key_of(owner, submit(owner))
+    response = client.get(f"/salaries/reports/{key}/?new=1")
+    assert response.status_code == 302
+    assert response["Location"] == f"{STATUS}#{key}"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response.content == b"" and "report_link" not in response.cookies
+    # An old page's withdrawal form posts there too: it leads on, and withdraws nothing.
+    posted = client.post(f"/salaries/reports/{key}/", {"confirm": "on"})
+    assert posted.status_code == 302 and SalaryReport.objects.exists()
+    landed = client.get(f"/salaries/reports/{key}/", follow=True)  # a fragment is not sent
+    assert landed.redirect_chain == [(f"{STATUS}#{key}", 302)]
+    assert b'name="private_link"' in landed.content
+    assert b'data-testid="status"' not in landed.content
+    assert client.get("/salaries/reports/x/")["Location"] == STATUS + "#x"
+    assert client.get("/salaries/reports/a%20b/")["Location"] == STATUS  # no key: no fragment
 
 
 def test_the_hidden_field_catches_bots_without_a_word(client):
@@ -444,12 +624,12 @@ def test_odd_links_and_titles_never_give_a_500(client):
 
 
 def test_a_second_click_on_withdraw_is_harmless(client):
-    link = link_of(submit(client))
+    open_report(client, key_of(client, submit(client)))
     report = SalaryReport.objects.get()
     report.withdraw()
     report.withdraw()  # the second request of a double click, already holding the report
     assert not SalaryReport.objects.exists()
-    assert client.post(link, {"confirm": "on"}).status_code == 404
+    assert client.post(STATUS, {"confirm": "on"}).status_code == 404
 
 
 def test_a_report_withdrawn_while_a_moderator_decides_gives_a_message(client, moderator):
@@ -464,3 +644,41 @@ def test_a_report_withdrawn_while_a_moderator_decides_gives_a_message(client, mo
 def test_the_same_amount_written_two_ways_is_one_duplicate(client):
     assert submit(client, amount="150000").status_code == 302
     assert submit(client, amount="150000.00").status_code == 400
+
+
+# Sybil friction: many reports from one person leave signs a moderator sees ------------------
+
+
+def test_reports_alike_in_one_group_are_flagged_for_moderators(moderator):
+    senders = [Client(REMOTE_ADDR=f"203.0.113.{n}") for n in range(4)]
+    for n, sender in enumerate(senders):
+        assert submit(sender, amount=str(150_000 + 1_000 * n)).status_code == 302
+    submit(Client(REMOTE_ADDR="203.0.113.99"), amount="400000")  # the same group, other pay
+    notes = list(SalaryReport.objects.order_by("pk").values_list("sybil_note", flat=True))
+    assert notes[:2] == ["", ""]  # the first two are ordinary
+    assert notes[2].startswith("2 reports alike") and notes[3].startswith("3 reports alike")
+    assert notes[4] == ""
+    flagged = moderator.get(QUEUE, {"sybil": "yes"}).content.decode()
+    assert flagged.count('class="field-many_alike"><img src="/static/admin/img/icon-yes') == 2
+
+
+def test_withdrawals_from_one_connection_flag_its_next_report(client):
+    for amount in ("150000", "300000"):
+        key_of(client, submit(client, amount=amount))
+        client.post(STATUS, {"confirm": "on"})
+    submit(client, amount="450000")
+    assert (
+        SalaryReport.objects.get().sybil_note == "2 withdrawals from its connection in a day or two"
+    )
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    submit(stranger, amount="600000")
+    assert SalaryReport.objects.order_by("pk").last().sybil_note == ""
+
+
+def test_a_withdrawal_soon_after_approval_is_noted_in_the_audit_trail(client, moderator):
+    key = key_of(client, submit(client))
+    approve_all(moderator)
+    open_report(client, key)
+    client.post(STATUS, {"confirm": "on"})
+    withdrawn = ModerationEvent.objects.get(action="withdrawn")
+    assert withdrawn.note == "within a day of its approval"

@@ -49,6 +49,7 @@ from salaries.models.reference import (
     conversion_table,
     role_merged,
 )
+from salaries.models.releases import Release, ReportFigure, ReportFigureQuerySet
 from salaries.models.reports import (
     USER_REPORTS_SOURCE_KEY,
     ModerationEvent,
@@ -95,6 +96,10 @@ __all__ = [
     "SourceKind",
     "conversion_table",
     "role_merged",
+    # releases
+    "Release",
+    "ReportFigure",
+    "ReportFigureQuerySet",
     # reports
     "USER_REPORTS_SOURCE_KEY",
     "ModerationEvent",

@@ -335,13 +335,14 @@ NORMALIZED_COLUMNS = [
 
 
 class SalaryObservationQuerySet(models.QuerySet):
-    def listable(self):
-        """Rows a visitor may see one by one: survey answers, which their source published
-        row by row. Reports sent to Talab count in the statistics but are never listed."""
+    def survey(self):
+        """Survey answers, which their source published row by row: what survey figures rest
+        on and what a visitor may see one by one. Reports sent to Talab are neither (their
+        figures are released apart, salaries.releases)."""
         return self.exclude(source__kind=SourceKind.USER_REPORT)
 
     def for_listing(self):
-        return self.listable().select_related(
+        return self.survey().select_related(
             "role", "source", "currency", "city", "industry", "company"
         )
 

@@ -1,8 +1,11 @@
 """Salary reports sent by visitors, and the moderation that turns them into observations."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -22,8 +25,19 @@ from salaries.models.reference import (
     SourceKind,
     conversion_table,
 )
+from salaries.models.releases import ReportFigure
 
 # User reports and their moderation --------------------------------------------------------
+
+# Sybil friction: one person sending many reports into a cell (to move or read its figures)
+# leaves traces a moderator should see. "Alike": the same cell, currency and period, pay
+# within ALIKE_SHARE, sent within ALIKE_DAYS. A withdrawal within QUICK_WITHDRAWAL of the
+# approval (before its release could even have used it) is noted in the audit trail.
+ALIKE_SHARE = Decimal("0.05")
+ALIKE_DAYS = 7
+ALIKE_FLAGGED_FROM = 2  # reports already there
+WITHDRAWALS_FLAGGED_FROM = 2  # withdrawals from the sender's connection lately
+QUICK_WITHDRAWAL = timedelta(days=1)
 
 USER_REPORTS_SOURCE_KEY = "user-reports"
 
@@ -79,10 +93,18 @@ class SalaryReport(PrivateLink, Moderated):
     outlier_note = models.CharField(
         max_length=200, blank=True, help_text="Set when the pay is far from similar reports"
     )
+    sybil_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="Set when it may be one of many reports from one person (see its reasons)",
+    )  # fmt: skip
     rejection_reason = models.CharField(max_length=12, choices=RejectionReason.choices, blank=True)
     observation = models.OneToOneField(
         SalaryObservation, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"
     )
+    releases_used = models.PositiveSmallIntegerField(
+        default=0, editable=False,
+        help_text="Releases whose figures this report took part in (each spends privacy)",
+    )  # fmt: skip
     fingerprint = models.CharField(
         max_length=64, blank=True, db_index=True, editable=False,
         help_text="A keyed hash of the sender and the figures, to spot the same report twice",
@@ -127,6 +149,25 @@ class SalaryReport(PrivateLink, Moderated):
     @property
     def title(self) -> str:
         return self.role.name if self.role else self.role_title
+
+    def note_sybil_signs(self, recent_withdrawals: int) -> None:
+        """Before it is saved: say why it may be one of many reports from one person, from
+        the reports alike in its cell and the withdrawals from its sender's connection."""
+        alike = SalaryReport.objects.filter(
+            role=self.role, role_title=self.role_title, country=self.country, level=self.level,
+            currency=self.currency, period=self.period,
+            amount__range=(self.amount * (1 - ALIKE_SHARE), self.amount * (1 + ALIKE_SHARE)),
+            submitted_at__gte=timezone.now() - timedelta(days=ALIKE_DAYS),
+        ).count()  # fmt: skip
+        signs = []
+        if alike >= ALIKE_FLAGGED_FROM:
+            signs.append(
+                f"{alike} reports alike (same group, pay within {ALIKE_SHARE:.0%}) in "
+                f"{ALIKE_DAYS} days"
+            )
+        if recent_withdrawals >= WITHDRAWALS_FLAGGED_FROM:
+            signs.append(f"{recent_withdrawals} withdrawals from its connection in a day or two")
+        self.sybil_note = "; ".join(signs)
 
     @transaction.atomic
     def approve(self, by) -> SalaryObservation:
@@ -187,12 +228,22 @@ class SalaryReport(PrivateLink, Moderated):
     @transaction.atomic
     def withdraw(self) -> None:
         """The submitter takes the report back, for good: it and its observation are deleted
-        (the figures move back); the audit trail keeps only that a withdrawal happened."""
+        at once; released figures that counted it change at the next release. The audit trail
+        keeps only that a withdrawal happened."""
         report = SalaryReport.objects.select_for_update().filter(pk=self.pk).first()
         if report is None:
             return  # withdrawn a moment ago (a second click): nothing left to do
         observation = report.observation
-        ModerationEvent.record(report, ModerationEvent.Action.WITHDRAWN, None)
+        quick = report.status == ReportStatus.APPROVED and (
+            timezone.now() - report.moderated_at < QUICK_WITHDRAWAL
+        )
+        note = "within a day of its approval" if quick else ""
+        ModerationEvent.record(report, ModerationEvent.Action.WITHDRAWN, None, note=note)
+        if report.releases_used:
+            # Its cell's released figures still hold it: the next release computes them again.
+            ReportFigure.objects.filter(
+                role=report.role_id, country=report.country, level=report.level
+            ).update(withdrawals=F("withdrawals") + 1)
         report.delete()
         if observation:
             observation.delete()

@@ -7,13 +7,16 @@ is, so running the same file twice adds nothing. Imported postings wait for a mo
 unless --publish.
 """
 
-import json
+import logging
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DataError, transaction
 
-from jobs.importing import NotAPosting, identifier, read_posting
+from jobs.importing import NotAPosting, UnreadableFile, identifier, read_json, read_posting
 from jobs.models import JobPosting, PostingEvent
+
+import_log = logging.getLogger("talab.imports")
 
 
 class Command(BaseCommand):
@@ -30,10 +33,12 @@ class Command(BaseCommand):
 
     def handle(self, file, skip_invalid, publish, **options):
         try:
-            with open(file, encoding="utf-8") as handle:
-                items = json.load(handle)
-        except (OSError, ValueError) as problem:
-            raise CommandError(f"{file}: cannot read it as JSON ({problem})") from None
+            items = read_json(Path(file).read_bytes())
+        except OSError as problem:
+            raise CommandError(f"{file}: cannot read it ({problem.strerror or problem})") from None
+        except UnreadableFile as problem:
+            # Said with where in the file; nothing is imported.
+            raise CommandError(f"{file}: cannot read it as JSON: {problem}") from None
         if not isinstance(items, list):
             raise CommandError(f"{file}: expected a JSON array of JobPosting objects")
         forms, problems, known = [], [], 0
@@ -65,7 +70,21 @@ class Command(BaseCommand):
             forms.append((key, form))
         for problem in problems:
             self.stderr.write(problem)
+        # Counts only (postings may name an employer's contact). Known identifiers are left as
+        # they are: nothing is ever updated. dry_run is always False: the command has none.
+        fields = {
+            "kind": "jobs",
+            "source": Path(file).name,
+            "rows_read": len(items),
+            "rows_created": len(forms),
+            "rows_updated": 0,
+            "unchanged": known,
+            "rejected": len(problems),
+            "published": publish,
+            "dry_run": False,
+        }
         if problems and not skip_invalid:
+            import_log.warning("import refused", extra=fields)
             raise CommandError(
                 f"{len(problems)} of {len(items)} postings are invalid; nothing was imported "
                 "(fix them, or use --skip-invalid)."
@@ -79,6 +98,7 @@ class Command(BaseCommand):
                 PostingEvent.record(posting, PostingEvent.Action.IMPORTED, None)
                 if publish:
                     posting.approve(by=None, note="Published on import (import_jobs --publish)")
+        import_log.info("import", extra=fields)
         waiting = "published" if publish else "waiting for review"
         self.stdout.write(
             f"Postings imported: {len(forms)} ({waiting}); already imported: {known}; "
