@@ -1,6 +1,6 @@
 """The differential privacy mechanisms report figures are released with (OpenDP).
 
-Pure functions of numbers, no Django: salaries.releases applies them to cells, and
+Pure functions of numbers, no Django: salaries.figures.releases applies them to cells, and
 bench/dp_median.py measures how accurate they are.
 """
 

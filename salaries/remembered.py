@@ -34,8 +34,8 @@ def is_report(instance) -> bool:
 
 def data_changed(sender=None, instance=None, **kwargs) -> None:
     """Retire what a write can change: an observation's group, or else everything. A report's
-    observation is in no figure here: its figures change at a release (salaries.releases), and
-    retiring pages at its approval would tell the moment by their timing."""
+    observation is in no figure here: its figures change at a release (figures.releases),
+    and retiring pages at its approval would tell the moment by their timing."""
     if is_report(instance):
         return
     country = getattr(instance, "employee_country", None)  # a django_countries Country

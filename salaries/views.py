@@ -93,9 +93,6 @@ def role_landing(request, role_slug, country_code=None):
             published_ranges=published_ranges(filterset),
             pay_gaps=PublishedPayGap.objects.involving(role, country),
             reports=figures.reports(role, country, query.unit) if country else None,
-            occupation=figures.occupation_jsonld(
-                role, context["country_name"], landing.panel.summary, query.unit
-            ),
         )
     return render(request, "salaries/landing.html", context)
 

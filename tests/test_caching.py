@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal import routers
 from portal.models import Counter
-from salaries import releases
+from salaries.figures import releases
 from salaries.models import Role, SalaryReport
 from tests.factories import RoleFactory, SalaryObservationFactory, SourceFactory
 

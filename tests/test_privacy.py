@@ -15,8 +15,7 @@ from django.contrib.auth.models import User
 
 from careers.models import Guide
 from portal import versions
-from salaries import releases
-from salaries.figures import round_significant
+from salaries.figures import privacy, releases, round_significant
 from salaries.models import Level, ReportFigure, Role, SalaryObservation, SalaryReport
 from tests.factories import (
     JobPostingFactory,
@@ -222,11 +221,9 @@ def test_the_methodology_page_states_the_rules_and_the_privacy_loss(client):
     assert "The median needs at least 5 people; the 25th and 75th percentiles at least 10" in page
     assert "rounded to 3 significant digits" in page
     assert "never mixed into the survey's figures" in page
-    per_release = f"Privacy loss per release: &epsilon; = {releases.EPSILON_RELEASE:.0f}, "
-    assert per_release + f"&delta; = {releases.DELTA:g}" in page
-    total = (
-        f"In total: &epsilon; = {releases.EPSILON_TOTAL:.0f}, &delta; = {releases.DELTA_TOTAL:g}"
-    )
+    per_release = f"Privacy loss per release: &epsilon; = {privacy.EPSILON_RELEASE:.0f}, "
+    assert per_release + f"&delta; = {privacy.DELTA:g}" in page
+    total = f"In total: &epsilon; = {privacy.EPSILON_TOTAL:.0f}, &delta; = {privacy.DELTA_TOTAL:g}"
     assert total in page
     assert "changes the odds of any guess about your pay by at most a factor" in page
 

@@ -338,7 +338,7 @@ class SalaryObservationQuerySet(models.QuerySet):
     def survey(self):
         """Survey answers, which their source published row by row: what survey figures rest
         on and what a visitor may see one by one. Reports sent to Talab are neither (their
-        figures are released apart, salaries.releases)."""
+        figures are released apart, salaries.figures.releases)."""
         return self.exclude(source__kind=SourceKind.USER_REPORT)
 
     def for_listing(self):

@@ -1,7 +1,7 @@
 """Report figures as released: computed in batches with differential privacy, and stored.
 
 Figures from reports sent to Talab are never computed when a page is asked for: a release
-(`manage.py release_figures`, salaries.releases) computes every cell's figures once, with
+(`manage.py release_figures`, salaries.figures.releases) computes every cell's figures once, with
 noise drawn then, and stores them here. Pages read these rows, so reloading or rephrasing a
 question cannot average the noise away, and an approval or a withdrawal changes nothing a
 visitor can see, nor any page's timing, until the next release.
@@ -54,7 +54,7 @@ class ReportFigure(models.Model):
     )  # fmt: skip
     # How many reports the figures were computed from, and how many of those were withdrawn
     # since: private, never shown; a release computes a cell again only when these changed
-    # enough (salaries.releases).
+    # enough (salaries.figures.releases).
     members = models.PositiveIntegerField()
     withdrawals = models.PositiveIntegerField(default=0)  # since the last computation
 

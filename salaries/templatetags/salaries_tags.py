@@ -47,6 +47,38 @@ def jsonld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
+@register.simple_tag
+def occupation_jsonld(role, country_name, summary, unit):
+    """schema.org Occupation with the shown (rounded) pay distribution, for search engines;
+    nothing when there is no median to state."""
+    if not summary.has_median or unit.is_ppp:
+        return ""
+    distribution = {
+        "@type": "MonetaryAmountDistribution",
+        "name": "total gross pay",
+        "currency": unit.code,
+        "duration": "P1Y",
+    }
+    for name, value in [
+        ("percentile10", summary.p10),
+        ("percentile25", summary.p25),
+        ("median", summary.median),
+        ("percentile75", summary.p75),
+        ("percentile90", summary.p90),
+    ]:
+        if value is not None:
+            distribution[name] = round(value)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": role.name,
+        "estimatedSalary": distribution,
+    }
+    if country_name:
+        data["occupationLocation"] = {"@type": "Country", "name": country_name}
+    return jsonld(data)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (pagination, sorting links)."""

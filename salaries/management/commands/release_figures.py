@@ -1,10 +1,10 @@
 """Release report figures: every cell whose reports changed enough, computed with
-differential privacy and stored (salaries.releases). Run it on a schedule, e.g. daily;
+differential privacy and stored (salaries.figures.releases). Run it on a schedule, e.g. daily;
 `make run` runs it after loading. Approvals and withdrawals show only from the next release."""
 
 from django.core.management.base import BaseCommand
 
-from salaries import releases
+from salaries.figures import releases
 
 
 class Command(BaseCommand):

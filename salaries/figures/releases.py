@@ -24,29 +24,38 @@ protects, and what it costs:
 import logging
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 
 from portal import versions
 from salaries import noise
-from salaries.models import Release, ReportFigure, ReportStatus, Role, SalaryReport
+from salaries.figures import privacy
+from salaries.figures.privacy import (
+    DELTA,
+    EPSILON_COUNT,
+    EPSILON_MEDIAN,
+    EPSILON_RELEASE,
+    FLOOR,
+    GROWTH,
+    MAX_RELEASES,
+    MEDIAN_FROM,
+    PAY_BOUNDS,
+    THRESHOLD,
+    round_significant,
+)
+from salaries.models import (
+    Level,
+    Release,
+    ReportFigure,
+    ReportStatus,
+    Role,
+    SalaryReport,
+)
+from salaries.money import Display, DisplayUnit, display_unit
 
 log = logging.getLogger("talab.releases")
-
-EPSILON_COUNT = 1.0
-EPSILON_MEDIAN = 1.0
-EPSILON_RELEASE = EPSILON_COUNT + EPSILON_MEDIAN
-DELTA = 1e-6
-FLOOR = 5
-THRESHOLD = math.ceil(FLOOR + math.log(1 / (2 * DELTA)) / EPSILON_COUNT)  # 19
-MEDIAN_FROM = 40
-GROWTH = 1.5
-MAX_RELEASES = 6
-EPSILON_TOTAL = EPSILON_RELEASE * MAX_RELEASES
-DELTA_TOTAL = DELTA * MAX_RELEASES
-# Public bounds of yearly pay in dollars (the report form refuses anything outside them).
-PAY_BOUNDS = (300.0, 5_000_000.0)
 
 
 def private_median(pays: list[float]) -> float:
@@ -139,3 +148,57 @@ def release() -> Release:
 def people_released() -> int:
     """About how many people the shown report figures rest on, as released."""
     return sum(ReportFigure.objects.exclude(people=None).values_list("people", flat=True))
+
+
+@dataclass
+class ReportRow:
+    level: str
+    people: int  # about: a noisy count
+    median: float | None  # in the section's unit; None below MEDIAN_FROM
+
+
+@dataclass
+class ReportSection:
+    """A role's figures in one country from people who told Talab: a kind of its own, never
+    blended with survey figures (salaries.figures.releases)."""
+
+    unit: DisplayUnit
+    released: object  # the datetime of the release that computed them
+    rows: list[ReportRow]
+    median_from: int = MEDIAN_FROM
+
+
+def report_privacy() -> dict:
+    """The release's privacy parameters, as the methodology page states them."""
+    r = privacy
+    return {
+        "floor": r.FLOOR, "threshold": r.THRESHOLD, "median_from": r.MEDIAN_FROM,
+        "epsilon_release": r.EPSILON_RELEASE, "delta": f"{r.DELTA:g}",
+        "odds_release": f"{math.exp(r.EPSILON_RELEASE):.1f}",
+        "epsilon_total": r.EPSILON_TOTAL, "delta_total": f"{r.DELTA_TOTAL:g}",
+        "max_releases": r.MAX_RELEASES,
+    }  # fmt: skip
+
+
+def reports(role, country: str, unit: DisplayUnit) -> ReportSection | None:
+    """The released report figures of a role in a country, per level; None when no cell is
+    shown. Kept in dollars, shown in the page's currency (dollars on a PPP page)."""
+    cells = list(ReportFigure.objects.shown().filter(role=role, country=country))
+    if not cells:
+        return None
+    if unit.is_ppp:
+        unit = display_unit(Display.USD)
+    order = {level: i for i, level in enumerate(Level.values)}
+    cells.sort(key=lambda cell: order[cell.level])
+    rows = [
+        ReportRow(
+            Level.label_for(cell.level),
+            cell.people,
+            round_significant(unit.from_usd(cell.median_usd)) if cell.median_usd else None,
+        )
+        for cell in cells
+    ]
+    return ReportSection(unit, max(cell.release.made_at for cell in cells), rows)
+
+
+# Checking an offer ------------------------------------------------------------------------

@@ -1,0 +1,137 @@
+"""An offer, or a job's pay range, set against the market's survey figures."""
+
+from dataclasses import dataclass, field
+
+from salaries.figures.criteria import Query
+from salaries.figures.privacy import Summary
+from salaries.figures.survey import Group, Panel, panel
+from salaries.models import (
+    PublishedRange,
+)
+from salaries.money import Display, DisplayUnit, display_unit
+
+PERCENTILES = [(10, "p10"), (25, "p25"), (50, "median"), (75, "p75"), (90, "p90")]
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def percentile_name(percent: int) -> str:
+    return "the median" if percent == 50 else f"the {ordinal(percent)} percentile"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a figure sits among a group's shown percentiles."""
+
+    band: str  # "between the 25th percentile and the median"
+    estimate: int | None  # about the 38th percentile; None outside or with a median alone
+
+    @property
+    def estimate_text(self) -> str:
+        return f"about the {ordinal(self.estimate)} percentile" if self.estimate else ""
+
+
+def position(summary: Summary, value: float) -> Position | None:
+    """Where `value` sits against the shown (rounded) percentiles, and an estimate by straight
+    lines between them: it says nothing the shown percentiles do not."""
+    points = [(p, getattr(summary, name)) for p, name in PERCENTILES]
+    points = [(p, v) for p, v in points if v is not None]
+    if not points:
+        return None
+    (low_p, low_v), (high_p, high_v) = points[0], points[-1]
+    if value < low_v:
+        return Position(f"below {percentile_name(low_p)}", None)
+    if value > high_v:
+        return Position(f"above {percentile_name(high_p)}", None)
+    if len(points) == 1:
+        return Position("at the median", None)
+    for (p1, v1), (p2, v2) in zip(points, points[1:], strict=False):
+        if v1 <= value <= v2:
+            share = (value - v1) / (v2 - v1) if v2 > v1 else 0
+            estimate = round(p1 + share * (p2 - p1))
+            return Position(f"between {percentile_name(p1)} and {percentile_name(p2)}", estimate)
+    return None  # unreachable: points are in order and value lies within them
+
+
+def market_row(group_panel: Panel) -> list[Group]:
+    """A group's figures as the one row of a chart that marks an offer or a job's range."""
+    return [Group("market", "Market", group_panel.summary)]
+
+
+@dataclass
+class OfferCheck:
+    """An offer set against a group: the group's shown figures and where the offer sits."""
+
+    panel: Panel
+    value: float | None  # the offer, yearly, in the panel's unit
+    usd: float | None
+    position: Position | None
+
+    @property
+    def chart_groups(self) -> list[Group]:
+        return market_row(self.panel)
+
+
+def offer(query: Query, value, usd) -> OfferCheck:
+    panel_figures = panel(query)
+    value = float(value) if value is not None else None
+    where = position(panel_figures.summary, value) if value is not None else None
+    return OfferCheck(panel_figures, value, float(usd) if usd is not None else None, where)
+
+
+# A job's pay range against the market ----------------------------------------------------
+
+
+@dataclass
+class Market:
+    """The figures a posted pay range is set against: the narrowest group with a 10th to 90th
+    percentile (the job's role, country and level, else its role and country), else the
+    published ranges for the role and country, else nothing."""
+
+    unit: DisplayUnit
+    levels: list[str]  # the group's levels: the job's, or none when broadened to all levels
+    panel: Panel | None = None
+    ranges: list = field(default_factory=list)
+
+    def placement(self, low: float, high: float) -> str:
+        """ "below", "within" or "above" the market's 10th to 90th percentile."""
+        summary = self.panel.summary
+        if high < summary.p10:
+            return "below"
+        if low > summary.p90:
+            return "above"
+        return "within"
+
+    def position(self, value: float) -> Position | None:
+        return position(self.panel.summary, value)
+
+    @property
+    def chart_groups(self) -> list[Group]:
+        return market_row(self.panel)
+
+
+def market(role, country: str, level: str, unit: DisplayUnit) -> Market:
+    for levels in ([level], []):
+        group = panel(Query.for_group(unit, role=role, country=country, levels=levels))
+        if group.summary.has_deciles:
+            return Market(unit, levels, panel=group)
+    ranges = PublishedRange.objects.matching(role=role, country=country, levels=[level])
+    return Market(unit, [level], ranges=list(ranges.select_related("source")))
+
+
+def typical_yearly_usd(role, country: str) -> float | None:
+    """About what the role earns a year in dollars: the median in the country, else the middle
+    of its published ranges, else the median anywhere. Only a yardstick, to catch a monthly
+    figure typed as a yearly one; never shown as a figure."""
+    usd = display_unit(Display.USD)
+    summary = panel(Query.for_group(usd, role=role, country=country)).summary
+    if summary.has_median:
+        return summary.median
+    ranges = PublishedRange.objects.matching(role=role, country=country).exclude(usd_low=None)
+    middles = sorted(float(r.usd_low + (r.usd_high or r.usd_low)) / 2 for r in ranges)
+    if middles:
+        return middles[len(middles) // 2]
+    return panel(Query.for_group(usd, role=role)).summary.median
