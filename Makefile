@@ -54,12 +54,13 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy salaries/figures portal
 	$(VENV)/bin/pytest -rs
 
 # The quick loop while working: everything but the browser and the slow process tests.
 test-fast: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -m "not slow and not e2e" -x
+	$(VENV)/bin/pytest -m "not slow and not e2e" -x -n auto
 
 # Public pages at a million (synthetic) observations, in a database of their own: see README.
 bench: install

@@ -31,12 +31,13 @@ class CareersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from careers.models import Guide, GuideQuestion
-        from salaries.extensions import add_landing_section
+        from salaries.extensions import register_landing_section
         from salaries.models import role_merged
 
         # A merged role's guides follow it to the role it was merged into.
         role_merged.connect(move_guides, dispatch_uid="careers.move_guides")
-        add_landing_section(related_guides)
+        # Landing pages show related guides: they are cached under "guides" too.
+        register_landing_section(scope="guides", section=related_guides)
         # Cached pages that show guides (the list, landing pages' guides) follow their edits.
         for model in (Guide, GuideQuestion, Guide.related.through, Guide.sources.through):
             post_save.connect(guides_changed, sender=model, dispatch_uid=f"guides-{model}")

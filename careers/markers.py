@@ -123,7 +123,7 @@ class Marker:
     def group_panel(self):
         country = self.country()
         unit = self.unit(country)
-        query = figures.Query.for_group(unit, self.role(), country, self.levels)
+        query = figures.Criteria.for_group(unit, self.role(), country, self.levels)
         return figures.panel(query), unit
 
     def render_median(self):
@@ -143,7 +143,7 @@ class Marker:
         if by:
             country = self.country()
             unit = self.unit(country)
-            query = figures.Query.for_group(unit, self.role(), country)
+            query = figures.Criteria.for_group(unit, self.role(), country)
             return self.table(figures.by_level(query), unit, "Level", figures.panel(query))
         panel, unit = self.group_panel()
         return render_to_string("careers/markers/panel.html", {"panel": panel, "unit": unit})
@@ -163,7 +163,7 @@ class Marker:
         groups = []
         for slug in self.listed("roles"):
             role = self.role(slug)
-            query = figures.Query.for_group(unit, role, country, self.levels)
+            query = figures.Criteria.for_group(unit, role, country, self.levels)
             groups.append(figures.Group(slug, role.name, figures.panel(query).summary))
         return self.table(figures.Breakdown(groups), unit, "Role")
 

@@ -212,10 +212,10 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
 def pair_note(match: NameMatch) -> str:
     """How many people the role's figures in the country rest on, as the page says it."""
     unit = display_unit(Display.USD)
-    query = figures.Query.for_group(unit, role=Role.objects.get(slug=match.role.key),
+    query = figures.Criteria.for_group(unit, role=Role.objects.get(slug=match.role.key),
                                     country=match.country)  # fmt: skip
     people = figures.panel(query).summary.people
-    return f"{people} people" if people.shown else "Published estimates; fewer than 5 people"
+    return f"{people} people" if people.shown else f"Published estimates; {people} people"
 
 
 def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:

@@ -30,7 +30,7 @@ def guide_page(request, guide, preview=False):
     shows drafts, and figure markers that cannot be read with the reason."""
     country = guide.country.code or ""
     unit = display_unit(Display.LOCAL if country else Display.USD, country)
-    query = figures.Query.for_group(unit, role=guide.role, country=country)
+    query = figures.Criteria.for_group(unit, role=guide.role, country=country)
     canonical = request.build_absolute_uri(guide.get_absolute_url())
     answered = guide.answered_questions(staff=preview)
     context = {

@@ -40,13 +40,14 @@ class JobsConfig(AppConfig):
 
         from jobs.models import JobPosting
         from portal.moderation import grant_to_moderators
-        from salaries.extensions import add_landing_section
+        from salaries.extensions import register_landing_section
         from salaries.models import role_merged
 
         grant_to_moderators(
             "jobs.view_jobposting", "jobs.moderate_jobposting", "jobs.view_postingevent"
         )
-        add_landing_section(open_jobs)
+        # Landing pages show open postings: they are cached under "jobs" too.
+        register_landing_section(scope="jobs", section=open_jobs)
         # A merged role's postings follow it to the role it was merged into.
         role_merged.connect(move_postings, dispatch_uid="jobs.move_postings")
         # Cached landing pages list open postings: they follow every change to one.

@@ -9,7 +9,7 @@ from django_countries import countries
 
 from jobs.forms import minimum_pay_usd
 from jobs.models import JobPosting, Workplace
-from salaries.forms import AmountField, convertible_currencies
+from salaries.fields import AmountField, convertible_currencies
 from salaries.models import EmploymentType, Level, Period, Role
 from salaries.widgets import PlainSelect
 

@@ -15,7 +15,7 @@ from jobs.models import (
     Workplace,
 )
 from salaries import figures
-from salaries.forms import (
+from salaries.fields import (
     AmountField,
     convertible_currencies,
     follow_country_currency,

@@ -14,8 +14,7 @@ from django_countries import countries
 
 from jobs.forms import JobPostingForm
 from jobs.models import DEFAULT_DAYS_OPEN, Workplace
-from salaries.forms import role_named
-from salaries.models import City, EmploymentType, Level
+from salaries.models import City, EmploymentType, Level, Role
 
 EMPLOYMENT_TYPES = {
     "FULL_TIME": EmploymentType.FULL_TIME,
@@ -121,7 +120,8 @@ def level_and_role(item) -> tuple[str, object]:
     words = re.findall(r"[\w-]+", title.lower())
     level = next((LEVEL_WORDS[w] for w in words if w in LEVEL_WORDS), "")
     role_title = " ".join(w for w in title.split() if w.lower().strip(".,") not in LEVEL_WORDS)
-    role = role_named(text(item.get("occupationalCategory"))) or role_named(role_title)
+    named = Role.objects.named
+    role = named(text(item.get("occupationalCategory"))) or named(role_title)
     if not role:
         raise NotAPosting(f"no role in our list matches the title {title!r}")
     if not level:

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from jobs.filters import PAGE_SIZE, PostingFilter
 from jobs.forms import JobPostingForm
-from jobs.models import JobPosting, PostingEvent, PostingStatus
+from jobs.models import JobPosting, PostingAction, PostingStatus
 from portal.models import over_hourly_limit
+from portal.moderation import Actor
 from portal.private_links import PrivateLinks, private
 from salaries import figures
-from salaries.forms import pay_form_data
+from salaries.fields import pay_form_data
 from salaries.money import Display, display_unit
 
 POSTINGS_PER_HOUR = 5
@@ -88,15 +89,16 @@ def post_job(request):
     posting.save()
     form.save_m2m()
     if not draft:
-        PostingEvent.record(posting, PostingEvent.Action.SUBMITTED, None)
+        posting.created(PostingAction.SUBMITTED, Actor.SENDER)
     return POSTING_LINKS.remember(redirect(reverse("jobs:manage") + "?new=1"), key)
 
 
-# What the employer may do through their private link, by the posting's status.
-EMPLOYER_ACTIONS = {
-    "send": (PostingStatus.DRAFT,),
-    "filled": (PostingStatus.PUBLISHED, PostingStatus.EXPIRED),
-    "withdraw": (PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED),
+# The employer's buttons and the step each takes; which of them a posting shows, and which
+# it takes, is the transition table's to say (JobPosting.transitions).
+EMPLOYER_BUTTONS = {
+    "send": PostingAction.SUBMITTED,
+    "filled": PostingAction.FILLED,
+    "withdraw": PostingAction.WITHDRAWN,
 }
 DONE = {
     "send": "Sent for review: a moderator will check it soon.",
@@ -141,17 +143,17 @@ def manage_posting(request):
                 if form.is_valid():
                     form.save()
                     return redirect(here + "?done=saved")
-        elif action in EMPLOYER_ACTIONS:
-            method = {"send": posting.send_for_review, "filled": posting.mark_filled,
-                      "withdraw": posting.withdraw}[action]  # fmt: skip
-            return redirect(here + f"?done={action if method() else 'late'}")
+        elif action in EMPLOYER_BUTTONS:
+            taken = posting.by_employer(EMPLOYER_BUTTONS[action])
+            return redirect(here + f"?done={action if taken else 'late'}")
     if form is None and posting.editable:
         form = JobPostingForm(instance=posting)
     return form_page(
         request, "jobs/manage.html", form, status=400 if form and form.errors else 200,
         posting=posting, new="new" in request.GET, **POSTING_LINKS.context(request),
         done=DONE.get(request.GET.get("done", ""), ""),
-        actions=[name for name, allowed in EMPLOYER_ACTIONS.items() if posting.status in allowed],
+        actions=[name for name, step in EMPLOYER_BUTTONS.items()
+                 if step in posting.actions_for(Actor.SENDER)],
     )  # fmt: skip
 
 

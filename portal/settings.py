@@ -30,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 def database_from_url(url: str) -> dict:
     """Django's DATABASES entry for a PostgreSQL URL, with our connection policy applied."""
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if config.get("ENGINE") != "django.db.backends.postgresql":

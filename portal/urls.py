@@ -5,12 +5,13 @@ from django.urls import include, path
 from careers.sitemaps import GuideSitemap
 from jobs.sitemaps import JobPostingSitemap
 from portal import views
+from salaries import views as salary_views
 from salaries.sitemaps import sitemaps as salary_sitemaps
 
 sitemaps = {**salary_sitemaps, "guides": GuideSitemap, "jobs": JobPostingSitemap}
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", salary_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says.

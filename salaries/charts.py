@@ -41,7 +41,7 @@ class HistogramChart:
     people_ticks: list[tuple[float, int]]  # (y, count) up the left side
 
 
-# A bin of "fewer than 5" is drawn as a stub of this height, whatever its true count.
+# A bin of "fewer than MIN_COUNT" is drawn as a stub of this height, whatever its true count.
 FEW_HEIGHT = 4
 PLOT_LEFT = 34
 PLOT_BOTTOM = 170

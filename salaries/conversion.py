@@ -1,7 +1,8 @@
 """How a salary figure becomes comparable: yearly, in USD, and adjusted for purchasing power.
 
 This is the one place the rules live (the methodology page states them):
-- yearly = amount x 2080 for an hourly figure (40 hours x 52 weeks), x 12 for a monthly one;
+- yearly = amount x HOURS_A_YEAR for an hourly figure (a full-time year), x 12 for a monthly
+  one;
 - USD = yearly / (units of the currency per USD) at the rate for the figure's year, or the
   nearest year we have, preferring the earlier one on a tie;
 - PPP = yearly in the local currency of the country whose prices apply / that country's PPP
@@ -13,7 +14,11 @@ A figure with no rate or factor gets no USD or PPP value, never a guess.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-ANNUAL_MULTIPLIER = {"hour": Decimal(2080), "month": Decimal(12), "year": Decimal(1)}
+# A full-time year, for hourly pay (pages state it: {% full_time "hours_a_year" %}).
+HOURS_A_WEEK = 40
+WEEKS_A_YEAR = 52
+HOURS_A_YEAR = HOURS_A_WEEK * WEEKS_A_YEAR
+ANNUAL_MULTIPLIER = {"hour": Decimal(HOURS_A_YEAR), "month": Decimal(12), "year": Decimal(1)}
 CENT = Decimal("0.01")
 # Stored yearly amounts have 14 digits before the point; no salary comes near this.
 MAX_AMOUNT = Decimal("1e12")

@@ -6,8 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
-from portal import versions
-from salaries.figures import Query, canonical_key
+from salaries.figures import Criteria
 from salaries.forms import offer_choices_with_data
 from salaries.models import (
     City,
@@ -139,7 +138,6 @@ class SalaryFilter(django_filters.FilterSet):
     )
     pay_basis = django_filters.ChoiceFilter(
         choices=PayBasis.choices,
-        method="applies_to_published_ranges_only",
         empty_label="Any",
         label="Pay basis",
         help_text="Applies to published ranges; survey answers are total gross pay.",
@@ -150,12 +148,8 @@ class SalaryFilter(django_filters.FilterSet):
         empty_label="Any source",
         widget=PlainSelect,
     )
-    pay_min = django_filters.NumberFilter(
-        method="filter_pay", min_value=0, max_value=MAX_PAY, label="Yearly pay from"
-    )
-    pay_max = django_filters.NumberFilter(
-        method="filter_pay", min_value=0, max_value=MAX_PAY, label="to"
-    )
+    pay_min = django_filters.NumberFilter(min_value=0, max_value=MAX_PAY, label="Yearly pay from")
+    pay_max = django_filters.NumberFilter(min_value=0, max_value=MAX_PAY, label="to")
 
     class Meta:
         model = SalaryObservation
@@ -163,14 +157,9 @@ class SalaryFilter(django_filters.FilterSet):
         fields = []
 
     def filter_queryset(self, queryset):
-        # The form also carries display, sort and page size, which filter nothing.
-        for name, value in self.form.cleaned_data.items():
-            if name in self.filters:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def applies_to_published_ranges_only(self, queryset, name, value):
-        return queryset
+        # The filters here validate and describe the form; the rows come from the criteria,
+        # the one place that filters observations for figures.
+        return self.criteria().rows
 
     @property
     def published_range_criteria(self) -> dict:
@@ -187,10 +176,6 @@ class SalaryFilter(django_filters.FilterSet):
             "employment_types": data.get("employment_type") or [],
         }
 
-    def filter_pay(self, queryset, name, value):
-        lookup = "gte" if name == "pay_min" else "lte"
-        return queryset.alias(pay=self.unit.value).filter(**{f"pay__{lookup}": value})
-
     # What the visitor chose, with defaults, once the form is valid.
 
     @property
@@ -206,19 +191,25 @@ class SalaryFilter(django_filters.FilterSet):
             self._unit = display_unit(choice, self.country_code)
         return self._unit
 
-    def figure_query(self) -> Query:
-        """The validated filters, as the figures layer takes them."""
+    def criteria(self) -> Criteria:
+        """What the visitor chose, as the figures layer takes it (pay_basis narrows published
+        ranges only: no figure depends on it)."""
         data = self.form.cleaned_data
-        # pay_basis narrows published ranges only: no figure depends on it.
-        filters = {name: data.get(name) for name in self.filters if name != "pay_basis"}
-        return Query(
-            observations=self.qs,
-            unit=self.unit,
-            key=canonical_key(filters),
-            scope=versions.scope_of(
-                role.slug if (role := data.get("role")) else "", self.country_code
-            ),
-        )
+
+        def chosen(name):
+            return tuple(data.get(name) or ())
+
+        return Criteria(
+            self.unit, role=data.get("role"),
+            countries=(self.country_code,) if self.country_code else (),
+            levels=chosen("level"), city=data.get("city"), industry=data.get("industry"),
+            company=data.get("company"), source=data.get("source"),
+            company_sizes=chosen("company_size"), employment_types=chosen("employment_type"),
+            remote=data.get("remote") or "",
+            experience=(data.get("experience_min"), data.get("experience_max")),
+            years=(data.get("year_min"), data.get("year_max")),
+            pay=(data.get("pay_min"), data.get("pay_max")),
+        )  # fmt: skip
 
     @property
     def ordering(self):

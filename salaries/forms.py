@@ -1,19 +1,24 @@
 import contextlib
-import json
-import unicodedata
 from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 from django_countries import countries
 
 from portal.models import digest
 from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
-from salaries.models import Currency, Level, Period, Role, SalaryReport, conversion_table
-from salaries.money import latest_rates, local_currencies, local_currency
-from salaries.remembered import remembered
+from salaries.fields import (
+    AmountField,
+    convertible_currencies,
+    currency_field,
+    follow_country_currency,
+    implausible_pay,
+    pay_form_data,
+    role_field,
+)
+from salaries.models import Level, Period, Role, SalaryReport, conversion_table
+from salaries.money import local_currency
 from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
@@ -32,17 +37,6 @@ def offer_choices_with_data(form, names):
             options = [(chosen, chosen), *options]
         empty = getattr(field, "empty_label", None) or field.widget.choices[0][1]
         field.widget.choices = [("", empty), *options]
-
-
-def role_field(**options):
-    """A role chosen from a list, by its slug in the URL."""
-    return forms.ModelChoiceField(
-        queryset=Role.objects.all(),
-        to_field_name="slug",
-        widget=PlainSelect,
-        empty_label="Choose a role",
-        **options,
-    )
 
 
 class CompareForm(forms.Form):
@@ -70,38 +64,6 @@ class CompareForm(forms.Form):
         return codes
 
 
-def convertible_currencies():
-    """Currencies we hold exchange rates for: the only ones a figure can be compared in."""
-    return Currency.objects.filter(rates__isnull=False).distinct()
-
-
-def follow_country_currency(form, data, country: str, message: str) -> None:
-    """A currency left blank is the country's own, when we can convert it."""
-    data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
-    if not data["currency"]:
-        form.add_error("currency", message)
-
-
-class AmountField(forms.DecimalField):
-    """An amount as people write it: 1,50,000 or 150 000 read as 150000, digits of any script
-    (१५०००, ١٥٠٠٠) as the same number. A text box rather than a number box, so that what was
-    typed is kept and shown back whatever it is."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(
-                str(unicodedata.decimal(char)) if char.isdecimal() else char
-                for char in value
-                if char not in ", \u00a0_"
-            )
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        return {}  # no min/max/step: those belong to a number box
-
-
 class OfferForm(forms.Form):
     """An offer to check against the market: a GET form, so a result is a link to share."""
 
@@ -115,12 +77,7 @@ class OfferForm(forms.Form):
     amount = AmountField(
         label="Offered pay, before tax", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
-    currency = forms.ModelChoiceField(
-        queryset=convertible_currencies(),
-        required=False,
-        widget=PlainSelect,
-        empty_label="The country's currency",
-    )
+    currency = currency_field()
     period = forms.ChoiceField(
         choices=Period.choices, initial=Period.YEAR, required=False, label="Per"
     )
@@ -174,10 +131,7 @@ class FindForm(forms.Form):
 
     def clean_role(self):
         name = self.cleaned_data["role"].strip()
-        role = (
-            Role.objects.filter(Q(name__iexact=name) | Q(slug=name.lower())).first()
-            or Role.objects.filter(aliases__name__iexact=name).first()
-        )
+        role = Role.objects.named(name)
         if not role:
             raise forms.ValidationError(f"We have no role called “{name}”. Pick one from the list.")
         return role
@@ -190,45 +144,6 @@ class FindForm(forms.Form):
         if not code:
             raise forms.ValidationError(f"We do not know a country called “{name}”.")
         return code
-
-
-# Pay in US dollars a year that no report can be: below, a typo in the period or currency;
-# above, a number nobody earns as a salary.
-MIN_USD_YEARLY = Decimal(300)
-MAX_USD_YEARLY = Decimal(5_000_000)
-
-
-def implausible_pay(usd_yearly, check_floor=True) -> str | None:
-    """Why pay of this many dollars a year cannot be a salary, or None when it can."""
-    if check_floor and usd_yearly < MIN_USD_YEARLY:
-        return f"That is about ${usd_yearly:,.0f} a year. Check the amount and the period."
-    if usd_yearly > MAX_USD_YEARLY:
-        return (
-            f"That is about ${usd_yearly:,.0f} a year, more than any salary we can count. "
-            "Check the amount, the currency and the period."
-        )
-    return None
-
-
-def pay_form_data() -> dict:
-    """What static/js/pay-form.js reads: each country's currency, and the latest rates.
-    Reference data: remembered until it changes, like figures."""
-    return {
-        "currency_of_country": remembered(
-            "local-currencies", lambda: json.dumps(local_currencies())
-        ),
-        "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
-    }
-
-
-def role_named(title: str):
-    """Our role with this title (or slug, or alias), ignoring case; None when we have none."""
-    if "\x00" in title:
-        return None  # no title has one, and PostgreSQL refuses it in a query
-    return (
-        Role.objects.filter(Q(name__iexact=title) | Q(slug=title.lower())).first()
-        or Role.objects.filter(aliases__name__iexact=title).first()
-    )
 
 
 class SalaryReportForm(forms.ModelForm):
@@ -305,7 +220,7 @@ class SalaryReportForm(forms.ModelForm):
     def from_link(cls, query) -> "SalaryReportForm":
         """A blank form, with role and country (and so currency) from a landing page's link."""
         initial = {}
-        role = role_named(query.get("role", "")[:120])
+        role = Role.objects.named(query.get("role", "")[:120])
         if role:
             initial["role"] = role.name
         country = query.get("country", "").upper()
@@ -316,7 +231,7 @@ class SalaryReportForm(forms.ModelForm):
 
     def clean_role(self):
         title = " ".join(self.cleaned_data["role"].split())
-        self.role = role_named(title)
+        self.role = Role.objects.named(title)
         return title
 
     def clean_year(self):

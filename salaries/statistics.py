@@ -101,8 +101,9 @@ class Group:
     distribution: Distribution
 
 
-def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
-    """Summaries per value of `by` (a field path, or a list of them), in one GROUP BY query."""
+def breakdown(observations, value, by, labels=None) -> list[Group]:
+    """Summaries per value of `by` (a field path, or a list of them), in one GROUP BY query,
+    the largest groups first."""
     fields = [by] if isinstance(by, str) else list(by)
     observations, value = with_pay(observations, value)
     rows = (
@@ -115,11 +116,7 @@ def breakdown(observations, value, by, labels=None, order=None) -> list[Group]:
         key = row[by] if isinstance(by, str) else tuple(row[f] for f in fields)
         label = labels(key) if labels else str(key)
         groups.append(Group(key, label, _distribution(row)))
-    if order is not None:
-        position = {value: index for index, value in enumerate(order)}
-        groups.sort(key=lambda g: position.get(g.key, len(position)))
-    else:
-        groups.sort(key=lambda g: -g.distribution.count)
+    groups.sort(key=lambda g: -g.distribution.count)
     return groups
 
 
@@ -135,10 +132,6 @@ class Bin:
 @dataclass
 class Histogram:
     bins: list[Bin] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(b.count for b in self.bins)
 
 
 def nice_width(span: float, target_bins: int) -> float:

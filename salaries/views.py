@@ -13,8 +13,9 @@ from portal import versions
 from portal.models import Counter, client_key, over_hourly_limit
 from portal.pagecache import from_query, landing_scope, public_page, role_scope
 from portal.private_links import PrivateLinks, private
+from portal.views import csrf_failure_page
 from salaries import charts, figures
-from salaries.extensions import landing_sections
+from salaries.extensions import landing_scopes, landing_sections
 from salaries.filters import SalaryFilter
 from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm, WithdrawForm
 from salaries.models import (
@@ -26,6 +27,20 @@ from salaries.models import (
     SalaryReport,
 )
 from salaries.money import Display, display_unit
+
+
+@require_safe
+@public_page(versions.ALL)
+def home(request):
+    choices = figures.filter_choices()
+    context = {
+        **figures.home(),
+        "find_form": FindForm(),
+        "offer_form": OfferForm(auto_id="offer-%s"),  # beside the find form: ids of its own
+        "roles": choices["role"],
+        "countries": choices["country"],
+    }
+    return render(request, "salaries/home.html", context)
 
 
 def published_ranges(filterset: SalaryFilter):
@@ -48,13 +63,13 @@ def salary_list(request):
     filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
     context = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if filterset.is_valid():
-        query = filterset.figure_query()
-        panel, listed = figures.list_page(query)
-        context.update(unit=query.unit, panel=panel)
+        criteria = filterset.criteria()
+        panel, listed = figures.list_page(criteria)
+        context.update(unit=criteria.unit, panel=panel)
         if filterset.form.cleaned_data.get("role") or filterset.country_code:
             context["published_ranges"] = published_ranges(filterset)
-        if panel.summary.people.shown:
-            rows = figures.listing(query, filterset.ordering)
+        if listed is not None:
+            rows = figures.listing(criteria, filterset.ordering)
             paginator = CountedPaginator(rows, filterset.per_page, listed)
             page = paginator.get_page(request.GET.get("page"))
             context["page"] = page
@@ -62,8 +77,13 @@ def salary_list(request):
     return render(request, "salaries/list.html", context)
 
 
+def landing_page_scopes(request, role_slug, country_code=None) -> list[str]:
+    """A landing page's own scope, and those of the sections other apps add to it."""
+    return [landing_scope(request, role_slug, country_code), *landing_scopes()]
+
+
 @require_safe
-@public_page(landing_scope, "jobs", "guides")
+@public_page(landing_page_scopes)
 def role_landing(request, role_slug, country_code=None):
     role = get_object_or_404(Role, slug=role_slug)
     country = (country_code or "").upper()
@@ -84,15 +104,15 @@ def role_landing(request, role_slug, country_code=None):
         "extra_sections": landing_sections(role, country),
     }
     if filterset.is_valid():
-        query = filterset.figure_query()
-        landing = figures.landing(query, by_country=not country)
+        criteria = filterset.criteria()
+        landing = figures.landing(criteria, by_country=not country)
         context.update(
-            unit=query.unit,
+            unit=criteria.unit,
             landing=landing,
             panel=landing.panel,
             published_ranges=published_ranges(filterset),
             pay_gaps=PublishedPayGap.objects.involving(role, country),
-            reports=figures.reports(role, country, query.unit) if country else None,
+            reports=figures.reports(role, country, criteria.unit) if country else None,
         )
     return render(request, "salaries/landing.html", context)
 
@@ -154,7 +174,7 @@ def offer(request):
         role, country, level = data["role"], data["country"], data["level"]
         unit = display_unit(Display.LOCAL, country)
         converted = form.converted()
-        query = figures.Query.for_group(
+        criteria = figures.Criteria.for_group(
             unit, role=role, country=country, levels=[level] if level else []
         )
         ranges = PublishedRange.objects.matching(
@@ -166,7 +186,7 @@ def offer(request):
             check_country=country.lower(),
             level_name=Level(level).label if level else "",
             unit=unit,
-            check=figures.offer(query, unit.yearly_value(converted, data["currency"].code),
+            check=figures.offer(criteria, unit.yearly_value(converted, data["currency"].code),
                                 converted.usd),
             ranges=[(r, r.placement(converted.usd)) for r in ranges if converted.usd],
         )  # fmt: skip
@@ -205,7 +225,7 @@ def export_csv(request):
     refused = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
     if not filterset.is_valid():
         return render(request, "salaries/list.html", refused, status=400)
-    rows = figures.export(filterset.figure_query(), filterset.ordering)
+    rows = figures.export(filterset.criteria(), filterset.ordering)
     if rows is None:
         refused["export_refused"] = True
         return render(request, "salaries/list.html", refused, status=400)
@@ -250,6 +270,16 @@ def withdrawals_key(request) -> str:
     return f"report-withdrawals:{client_key(request, 'salary-report')}"
 
 
+def expired_report(request):
+    """The report form sent with a missing or old security token (a page left open for hours,
+    cookies blocked): the form again, keeping what was typed, with any problems marked."""
+    form = SalaryReportForm(request.POST)
+    form.is_valid()
+    context = {**form.page_context(), "expired": True}
+    return render(request, "salaries/submit.html", context, status=403)
+
+
+@csrf_failure_page(expired_report)
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit_report(request):
     if request.method != "POST":

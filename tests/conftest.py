@@ -11,6 +11,12 @@ def load_reference_data():
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # A real hasher costs half a second a password by design; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     # Pages render {% static %}; the hashed manifest exists only after collectstatic (make run).
     settings.STORAGES = {

@@ -18,7 +18,7 @@ def make(amounts, **fields):
 
 
 def usd_query(**filters):
-    return figures.Query.for_group(display_unit(Display.USD), **filters)
+    return figures.Criteria.for_group(display_unit(Display.USD), **filters)
 
 
 @pytest.mark.parametrize(

@@ -166,3 +166,30 @@ def test_saving_a_rate_in_the_admin_recomputes_the_figures_it_feeds(admin_client
     assert b"Recomputed the figures of" in response.content
     observation.refresh_from_db()
     assert observation.usd_yearly == Decimal("10000.00")
+
+
+def test_a_role_is_found_by_its_title_slug_or_alias_ignoring_case():
+    from salaries.models import Role, RoleAlias
+
+    role = Role.objects.create(name="Sonar Signal Engineer")
+    other = Role.objects.create(name="SS Engineer")
+    RoleAlias.objects.create(name="Acoustic Scientist", role=role)
+    RoleAlias.objects.create(name="sonar signal engineer", role=other)
+    assert Role.objects.named("sonar signal ENGINEER") == role  # a title beats an alias
+    assert Role.objects.named(role.slug) == role
+    assert Role.objects.named("  acoustic scientist ") == role
+    assert Role.objects.named("ss engineer") == other
+    for nothing in ["", "   ", "Baker", "Sonar\x00Signal Engineer"]:
+        assert Role.objects.named(nothing) is None
+
+
+def test_the_loader_files_a_title_under_the_role_it_was_merged_into():
+    from salaries.management.commands.load_reference_data import role_named
+    from salaries.models import Role
+
+    role = Role.objects.create(name="Sonar Signal Engineer")
+    Role.objects.create(name="Hydrophone Analyst").merge_into(role)
+    assert role_named("hydrophone analyst") == role
+    assert role_named("sonar signal engineer") == role
+    created = role_named("Sonar Prompt Engineer")
+    assert created.name == "Sonar Prompt Engineer" and created.family == "ml_ai"

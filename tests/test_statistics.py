@@ -67,7 +67,7 @@ def test_histogram_counts_every_observation_once():
     observations = SalaryObservation.objects.all()
     summary = statistics.summarize(observations, "usd_yearly")
     histogram = statistics.histogram(observations, "usd_yearly", summary)
-    assert histogram.total == 201
+    assert sum(b.count for b in histogram.bins) == 201
     assert histogram.bins[-1].open_high  # the outlier sits in an open last band
     assert histogram.bins[-1].high < 1_000_000
     for b in histogram.bins:

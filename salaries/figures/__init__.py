@@ -1,7 +1,7 @@
 """The figures layer: every figure about people's pay that a visitor can see comes from here.
 
 Pages, the CSV export, JSON-LD, the sitemap, guides, job market panels and search counts ask
-this package for figures, handing it a validated question (`Query`), and use only the names
+this package for figures, handing it a validated question (`Criteria`), and use only the names
 below. Two kinds of figure never meet in one statistic:
 
 - survey figures (`survey`): rows their sources published one by one, exact and exportable;
@@ -20,7 +20,7 @@ from salaries.figures.choices import (
     roles_with_figures,
     source_counts,
 )
-from salaries.figures.criteria import Query, canonical_key
+from salaries.figures.criteria import Criteria
 from salaries.figures.offers import Market, OfferCheck, market, offer, typical_yearly_usd
 from salaries.figures.privacy import People, Summary, round_significant
 from salaries.figures.releases import ReportSection, release, report_privacy, reports
@@ -38,8 +38,8 @@ from salaries.figures.survey import (
 )
 
 __all__ = [
-    "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Query",
-    "ReportSection", "Summary", "by_level", "canonical_key", "compare", "export",
+    "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Criteria",
+    "ReportSection", "Summary", "by_level", "compare", "export",
     "filter_choices", "home", "landing", "list_page", "listing", "market", "offer", "panel",
     "release", "report_privacy", "reports", "role_countries_with_figures",
     "roles_with_figures", "round_significant", "source_counts", "typical_yearly_usd",

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django_countries import countries
 
 from salaries import statistics
-from salaries.figures.privacy import MIN_COUNT, MIN_MEDIAN, People
+from salaries.figures import privacy
+from salaries.figures.privacy import People
 from salaries.figures.releases import people_released
 from salaries.models import (
     PublishedRange,
@@ -26,7 +27,7 @@ def home() -> dict:
         survey = SalaryObservation.objects.survey()
         total = survey.count()
         by_role = statistics.counts_by(["role"], survey)
-        top = sorted((n, pk) for pk, n in by_role.items() if n >= MIN_COUNT)[-12:][::-1]
+        top = sorted((n, pk) for pk, n in by_role.items() if n >= privacy.MIN_COUNT)[-12:][::-1]
         roles = Role.objects.in_bulk([pk for _, pk in top])
         return {
             "popular_roles": [(roles[pk], n) for n, pk in top],
@@ -77,7 +78,7 @@ def filter_choices() -> dict[str, list[Choice]]:
         survey = SalaryObservation.objects.survey()
 
         def with_ranges(counts, ranged, name_of):
-            counts = {key: n for key, n in counts.items() if n >= MIN_COUNT}
+            counts = {key: n for key, n in counts.items() if n >= privacy.MIN_COUNT}
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
                 Choice(key, name_of[key],
@@ -91,7 +92,7 @@ def filter_choices() -> dict[str, list[Choice]]:
             choices = [
                 Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people", n)
                 for key, n in counts.items()
-                if n >= MIN_COUNT and key[0] is not None  # rows with no city say nothing
+                if n >= privacy.MIN_COUNT and key[0] is not None  # rows with no city say nothing
             ]
             return sorted(choices, key=lambda choice: choice.name.lower())
 
@@ -117,7 +118,7 @@ def filter_choices() -> dict[str, list[Choice]]:
 def roles_with_figures():
     """Slugs of roles whose page shows figures: a median, or a published range."""
     counts = statistics.counts_by(["role__slug"], SalaryObservation.objects.survey())
-    observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
+    observed = {key for key, n in counts.items() if n >= privacy.MIN_MEDIAN}
     ranged = set(PublishedRange.objects.values_list("role__slug", flat=True))
     return sorted(observed | ranged)
 
@@ -126,6 +127,6 @@ def role_countries_with_figures() -> list[tuple[str, str]]:
     """(role slug, country code) pairs whose page shows figures: a median, or a range."""
     survey = SalaryObservation.objects.survey()
     counts = statistics.counts_by(["role__slug", "employee_country"], survey)
-    observed = {key for key, n in counts.items() if n >= MIN_MEDIAN}
+    observed = {key for key, n in counts.items() if n >= privacy.MIN_MEDIAN}
     ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
     return sorted(observed | set(ranged))

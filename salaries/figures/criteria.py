@@ -1,69 +1,120 @@
-"""What a question for figures is: the matching rows, the unit, and the key it is
-remembered under."""
+"""What a question for figures is: a frozen, typed set of criteria from which both the matching
+rows and the key its figures are remembered under are derived, so the two cannot drift apart.
 
-from dataclasses import dataclass
+Filters, guides, comparisons, offers and job panels all build a `Criteria`; nothing else
+filters observations for figures or makes a cache key by hand.
+"""
+
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import QuerySet
 
 from portal import versions
 from salaries import statistics
-from salaries.models import SalaryObservation
+from salaries.models import (
+    City,
+    Company,
+    Industry,
+    Role,
+    SalaryObservation,
+    SalaryObservationQuerySet,
+    Source,
+)
 from salaries.money import DisplayUnit
 from salaries.remembered import remembered
 
+Bounds = tuple[Decimal | int | None, Decimal | int | None]
+NO_BOUNDS: Bounds = (None, None)
+# Choices among which order means nothing: kept sorted, so any order asks the same question.
+UNORDERED = ("countries", "levels", "company_sizes", "employment_types")
 
-def canonical_key(values: dict) -> str:
-    """A stable text for cleaned form values: empty values dropped, model rows by primary key,
-    choices sorted. Two requests asking for the same figures get the same key."""
-    parts = []
-    for name in sorted(values):
-        value = values[name]
-        if value in (None, "", [], ()):
-            continue
-        if isinstance(value, models.Model):
-            value = value.pk
-        elif isinstance(value, list | tuple):
-            value = ",".join(sorted(set(map(str, value))))
-        elif isinstance(value, Decimal):
-            value = format(value.normalize(), "f")
-        parts.append(f"{name}={value}")
-    return "&".join(parts)
+
+def _text(value) -> str:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 40000 and 40000.00 are one bound
+    if isinstance(value, tuple):
+        return ",".join("" if item is None else _text(item) for item in value)
+    return str(value)
 
 
 @dataclass(frozen=True)
-class Query:
-    """Validated filters: the matching observations and the unit figures are shown in."""
+class Criteria:
+    """Which survey answers a figure rests on, and the unit it is shown in."""
 
-    observations: QuerySet
     unit: DisplayUnit
-    key: str
-    scope: str = versions.ALL  # what data its figures depend on (portal.versions)
+    role: Role | None = None
+    countries: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    city: City | None = None
+    industry: Industry | None = None
+    company: Company | None = None
+    source: Source | None = None
+    company_sizes: tuple[str, ...] = ()
+    employment_types: tuple[str, ...] = ()
+    remote: str = ""  # a remote ratio: "0", "50" or "100"
+    experience: Bounds = NO_BOUNDS
+    years: Bounds = NO_BOUNDS
+    pay: Bounds = NO_BOUNDS  # yearly, in the unit
+
+    def __post_init__(self):
+        for name in UNORDERED:
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
 
     @classmethod
     def for_group(cls, unit: DisplayUnit, role=None, country: str = "", levels=()):
-        """A role, a country and levels, as guides and comparisons ask for them."""
-        observations = SalaryObservation.objects.all()
-        if role:
-            observations = observations.filter(role=role)
-        if country:
-            observations = observations.filter(employee_country=country)
-        if levels:
-            observations = observations.filter(level__in=levels)
-        key = canonical_key({"role": role, "country": country, "level": list(levels)})
-        return cls(
-            observations, unit, key, scope=versions.scope_of(role.slug if role else "", country)
-        )
+        """A role, a country and levels, as guides, offers and job panels ask for them."""
+        return cls(unit, role=role, countries=(country,) if country else (), levels=tuple(levels))
 
     @property
-    def survey(self) -> QuerySet:
+    def key(self) -> str:
+        """The same question, however it was asked, gives the same text."""
+        parts = [f"unit={self.unit.code}"]
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name != "unit" and value not in (None, "", (), NO_BOUNDS):
+                parts.append(f"{field.name}={_text(value)}")
+        return "&".join(parts)
+
+    @property
+    def scope(self) -> str:
+        """What data its figures depend on (portal.versions)."""
+        country = self.countries[0] if len(self.countries) == 1 else ""
+        return versions.scope_of(self.role.slug if self.role else "", country)
+
+    @property
+    def rows(self) -> SalaryObservationQuerySet:
+        """Every matching observation, reports included (figures use `survey`)."""
+        rows: SalaryObservationQuerySet = SalaryObservation.objects.all()
+        exact = {
+            "role": self.role, "city": self.city, "industry": self.industry,
+            "company": self.company, "source": self.source,
+            "remote_ratio": int(self.remote) if self.remote else None,
+        }  # fmt: skip
+        rows = rows.filter(**{name: value for name, value in exact.items() if value is not None})
+        among = {
+            "employee_country__in": self.countries, "level__in": self.levels,
+            "company_size__in": self.company_sizes, "employment_type__in": self.employment_types,
+        }  # fmt: skip
+        rows = rows.filter(**{name: values for name, values in among.items() if values})
+        if self.pay != NO_BOUNDS:
+            rows = rows.alias(pay=self.unit.value)
+        for column, (low, high) in (
+            ("years_experience", self.experience), ("year", self.years), ("pay", self.pay)
+        ):  # fmt: skip
+            if low is not None:
+                rows = rows.filter(**{f"{column}__gte": low})
+            if high is not None:
+                rows = rows.filter(**{f"{column}__lte": high})
+        return rows
+
+    @property
+    def survey(self) -> SalaryObservationQuerySet:
         """The matching survey answers (rows their source published one by one) that have
-        pay in the unit: what every figure here rests on."""
-        return statistics.with_pay(self.observations.survey(), self.unit.value)[0]
+        pay in the unit: what every survey figure rests on."""
+        return statistics.with_pay(self.rows.survey(), self.unit.value)[0]
 
     def remember(self, kind: str, compute):
-        return remembered(f"{kind}:{self.unit.code}:{self.key}", compute, self.scope)
-
-
-# What may be shown -------------------------------------------------------------------------
+        return remembered(f"{kind}:{self.key}", compute, self.scope)

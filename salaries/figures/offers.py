@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from salaries.figures.criteria import Query
+from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import Summary
 from salaries.figures.survey import Group, Panel, panel
 from salaries.models import (
@@ -75,8 +75,8 @@ class OfferCheck:
         return market_row(self.panel)
 
 
-def offer(query: Query, value, usd) -> OfferCheck:
-    panel_figures = panel(query)
+def offer(criteria: Criteria, value, usd) -> OfferCheck:
+    panel_figures = panel(criteria)
     value = float(value) if value is not None else None
     where = position(panel_figures.summary, value) if value is not None else None
     return OfferCheck(panel_figures, value, float(usd) if usd is not None else None, where)
@@ -96,26 +96,33 @@ class Market:
     panel: Panel | None = None
     ranges: list = field(default_factory=list)
 
+    @property
+    def figures(self) -> Panel:
+        """The group's figures (only a market found from survey answers has them)."""
+        if self.panel is None:
+            raise ValueError("This market rests on published ranges: it has no percentiles.")
+        return self.panel
+
     def placement(self, low: float, high: float) -> str:
         """ "below", "within" or "above" the market's 10th to 90th percentile."""
-        summary = self.panel.summary
-        if high < summary.p10:
+        summary = self.figures.summary
+        if summary.p10 is not None and high < summary.p10:
             return "below"
-        if low > summary.p90:
+        if summary.p90 is not None and low > summary.p90:
             return "above"
         return "within"
 
     def position(self, value: float) -> Position | None:
-        return position(self.panel.summary, value)
+        return position(self.figures.summary, value)
 
     @property
     def chart_groups(self) -> list[Group]:
-        return market_row(self.panel)
+        return market_row(self.figures)
 
 
 def market(role, country: str, level: str, unit: DisplayUnit) -> Market:
     for levels in ([level], []):
-        group = panel(Query.for_group(unit, role=role, country=country, levels=levels))
+        group = panel(Criteria.for_group(unit, role=role, country=country, levels=levels))
         if group.summary.has_deciles:
             return Market(unit, levels, panel=group)
     ranges = PublishedRange.objects.matching(role=role, country=country, levels=[level])
@@ -127,11 +134,11 @@ def typical_yearly_usd(role, country: str) -> float | None:
     of its published ranges, else the median anywhere. Only a yardstick, to catch a monthly
     figure typed as a yearly one; never shown as a figure."""
     usd = display_unit(Display.USD)
-    summary = panel(Query.for_group(usd, role=role, country=country)).summary
+    summary = panel(Criteria.for_group(usd, role=role, country=country)).summary
     if summary.has_median:
         return summary.median
     ranges = PublishedRange.objects.matching(role=role, country=country).exclude(usd_low=None)
     middles = sorted(float(r.usd_low + (r.usd_high or r.usd_low)) / 2 for r in ranges)
     if middles:
         return middles[len(middles) // 2]
-    return panel(Query.for_group(usd, role=role)).summary.median
+    return panel(Criteria.for_group(usd, role=role)).summary.median

@@ -22,10 +22,12 @@ MIN_DECILES = 20
 SIGNIFICANT_FIGURES = 3
 
 
-def round_significant(value, digits: int = SIGNIFICANT_FIGURES) -> float | None:
-    """123,456 -> 123,000; 10,250 -> 10,300 (halves round up); None stays None."""
+def round_significant(value, digits: int | None = None) -> float | None:
+    """123,456 -> 123,000; 10,250 -> 10,300 (halves round up); None stays None. To
+    SIGNIFICANT_FIGURES digits unless told otherwise."""
     if value is None:
         return None
+    digits = digits or SIGNIFICANT_FIGURES
     value = Decimal(str(value))
     if not value:
         return 0.0
@@ -52,6 +54,12 @@ EPSILON_TOTAL = EPSILON_RELEASE * MAX_RELEASES
 DELTA_TOTAL = DELTA * MAX_RELEASES
 # Public bounds of yearly pay in dollars (the report form refuses anything outside them).
 PAY_BOUNDS = (300.0, 5_000_000.0)
+
+
+def listed_one_by_one(count: int) -> bool:
+    """Whether survey answers matching a question may be listed and exported row by row:
+    never a handful of people (reports never are)."""
+    return count >= MIN_COUNT
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def eligible_reports() -> dict[tuple, list[tuple[int, float]]]:
         .order_by()
     )
     for pk, role_id, country, level, usd in rows:
-        cells[(role_id, country, level)].append((pk, float(usd)))
+        cells[(role_id, country, level)].append((pk, float(usd)))  # type: ignore[arg-type]
     return cells
 
 

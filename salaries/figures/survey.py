@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django_countries import countries
 
 from salaries import statistics
-from salaries.figures.criteria import Query
-from salaries.figures.privacy import MIN_COUNT, MIN_DECILES, People, Summary
+from salaries.figures import privacy
+from salaries.figures.criteria import Criteria
+from salaries.figures.privacy import People, Summary
 from salaries.models import (
     Level,
 )
@@ -73,7 +74,7 @@ class Panel:
 
 
 def _breakdown(
-    query: Query,
+    criteria: Criteria,
     by,
     labels=None,
     keys=None,
@@ -84,15 +85,17 @@ def _breakdown(
     """Rows per value of `by` (among observations where `known` is set, if given). With
     `keys`, a fixed list, every key gets a row in that order, and any other value after them;
     otherwise rows with fewer than MIN_COUNT people are folded into `others`."""
-    observations = query.survey
+    observations = criteria.survey
     if known:
         observations = observations.filter(**{f"{known}__isnull": False})
-    raw = statistics.breakdown(observations, query.unit.value, by, labels=labels)
+    raw = statistics.breakdown(observations, criteria.unit.value, by, labels=labels)
     groups = [Group(g.key, g.label, Summary.of(g.distribution)) for g in raw]
     if keys is not None:
         found = {g.key: g for g in groups}
         empty = Summary.of(statistics.Distribution(0))
-        listed = [found.pop(key, None) or Group(key, labels(key), empty) for key in keys]
+        listed = [
+            found.pop(key) if key in found else Group(key, labels(key), empty) for key in keys
+        ]
         return Breakdown(listed + list(found.values()))
     groups.sort(key=order)
     shown = [g for g in groups if g.summary.people.shown]
@@ -103,10 +106,10 @@ def _breakdown(
     return Breakdown(shown, People(hidden) if hidden else None)
 
 
-def _histogram(query: Query, distribution: statistics.Distribution) -> Histogram | None:
-    if distribution.count < MIN_DECILES:
+def _histogram(criteria: Criteria, distribution: statistics.Distribution) -> Histogram | None:
+    if distribution.count < privacy.MIN_DECILES:
         return None
-    histogram = statistics.histogram(query.survey, query.unit.value, distribution)
+    histogram = statistics.histogram(criteria.survey, criteria.unit.value, distribution)
     bins = [
         HistogramBin(b.low, b.high, People(b.count), b.open_low, b.open_high)
         for b in histogram.bins
@@ -114,14 +117,14 @@ def _histogram(query: Query, distribution: statistics.Distribution) -> Histogram
     return Histogram(bins, People(distribution.count))
 
 
-def _panel(query: Query) -> Panel:
-    distribution = statistics.summarize(query.survey, query.unit.value)
+def _panel(criteria: Criteria) -> Panel:
+    distribution = statistics.summarize(criteria.survey, criteria.unit.value)
     return Panel(
         summary=Summary.of(distribution),
-        histogram=_histogram(query, distribution),
+        histogram=_histogram(criteria, distribution),
         sources=[
             SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
-            for s in statistics.sources_of(query.survey)
+            for s in statistics.sources_of(criteria.survey)
         ],
     )
 
@@ -129,9 +132,9 @@ def _panel(query: Query) -> Panel:
 # What pages ask for ------------------------------------------------------------------------
 
 
-def panel(query: Query) -> Panel:
+def panel(criteria: Criteria) -> Panel:
     """The statistics panel and histogram of a list or guide page."""
-    return query.remember("panel", lambda: _panel(query))
+    return criteria.remember("panel", lambda: _panel(criteria))
 
 
 @dataclass
@@ -144,40 +147,40 @@ class Landing:
     by_country: Breakdown | None
 
 
-def landing(query: Query, by_country: bool) -> Landing:
+def landing(criteria: Criteria, by_country: bool) -> Landing:
     """A role's landing page: the panel, and breakdowns by level, year, city, industry and
     (for a role anywhere) the 15 countries with the most people."""
     names = dict(countries)
 
     def compute():
         return Landing(
-            panel=_panel(query),
-            by_level=level_breakdown(query),
-            by_year=_breakdown(query, "year", order=lambda group: -group.key),
+            panel=_panel(criteria),
+            by_level=level_breakdown(criteria),
+            by_year=_breakdown(criteria, "year", order=lambda group: -group.key),
             by_city=_breakdown(
-                query,
+                criteria,
                 ["city__name", "city__country"],
                 labels=lambda key: f"{key[0]}, {key[1]}",
                 known="city",
             ),
-            by_industry=_breakdown(query, "industry__name", known="industry"),
+            by_industry=_breakdown(criteria, "industry__name", known="industry"),
             by_country=_breakdown(
-                query, "employee_country", labels=lambda code: names[code], limit=15
+                criteria, "employee_country", labels=lambda code: names[code], limit=15
             )
             if by_country
             else None,
         )
 
-    return query.remember(f"landing:{by_country}", compute)
+    return criteria.remember(f"landing:{by_country}", compute)
 
 
-def level_breakdown(query: Query) -> Breakdown:
-    return _breakdown(query, "level", labels=Level.label_for, keys=Level.values)
+def level_breakdown(criteria: Criteria) -> Breakdown:
+    return _breakdown(criteria, "level", labels=Level.label_for, keys=Level.values)
 
 
-def by_level(query: Query) -> Breakdown:
+def by_level(criteria: Criteria) -> Breakdown:
     """Pay per level, every level listed (a guide's panel)."""
-    return query.remember("by-level", lambda: level_breakdown(query))
+    return criteria.remember("by-level", lambda: level_breakdown(criteria))
 
 
 def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit]):
@@ -196,13 +199,13 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
         return " · ".join([country, *(Level.label_for(level) for level in rest)])
 
     def column(unit):
-        query = Query.for_group(unit, role=role, levels=levels)
-        query = Query(
-            query.observations.filter(employee_country__in=codes), unit, query.key,
-            scope=query.scope,
-        )  # fmt: skip
-        key = f"compare:{','.join(codes)}"
-        breakdown = query.remember(key, lambda: _breakdown(query, by, labels=label, keys=keys))
+        criteria = Criteria(unit, role=role, countries=tuple(codes), levels=tuple(levels))
+        # Remembered in one order; shown in the visitor's.
+        breakdown = criteria.remember(
+            "compare", lambda: _breakdown(criteria, by, labels=label, keys=sorted(keys))
+        )
+        position = {key: i for i, key in enumerate(keys)}
+        breakdown.groups.sort(key=lambda group: position[group.key])
         for group in breakdown.groups:
             group.short_label = short(group.key)
         return breakdown
@@ -210,23 +213,30 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
     return [(unit, column(unit)) for unit in units]
 
 
-def list_page(query: Query) -> tuple[Panel, int]:
-    """The list page's panel, and how many survey answers its pages walk through."""
-    return query.remember("list", lambda: (_panel(query), query.survey.count()))
+def list_page(criteria: Criteria) -> tuple[Panel, int | None]:
+    """The list page's panel, and how many survey answers its pages walk through (None when
+    they may not be listed one by one)."""
+
+    def compute():
+        count = criteria.survey.count()
+        return _panel(criteria), count if privacy.listed_one_by_one(count) else None
+
+    return criteria.remember("list", compute)
 
 
-def listing(query: Query, ordering) -> QuerySet:
-    """The rows a visitor may see one by one: survey answers, with their pay in the unit."""
-    return query.survey.for_listing().annotate(pay=query.unit.value).order_by(*ordering)
+def listing(criteria: Criteria, ordering) -> QuerySet:
+    """The rows of a list page whose count list_page gave: survey answers, exact as their
+    source published them, with their pay in the unit."""
+    return criteria.survey.for_listing().annotate(pay=criteria.unit.value).order_by(*ordering)
 
 
-def export(query: Query, ordering) -> QuerySet | None:
-    """Survey answers for the CSV export, exact as their source published them; None when
-    fewer than MIN_COUNT match, so that an export never describes a handful of people."""
-    rows = query.survey
-    if rows.count() < MIN_COUNT:
+def export(criteria: Criteria, ordering) -> QuerySet | None:
+    """Survey answers for the CSV export, as the list shows them; None where the list would
+    show none (privacy.listed_one_by_one)."""
+    rows = criteria.survey
+    if not privacy.listed_one_by_one(rows.count()):
         return None
-    return rows.annotate(pay=query.unit.value).order_by(*ordering)
+    return rows.annotate(pay=criteria.unit.value).order_by(*ordering)
 
 
 # Figures from reports sent to Talab, as released -------------------------------------------

@@ -7,23 +7,26 @@ that filters and percentiles run in the database.
 
 The models are split by concern, each module importing only the ones above it:
 - reference: choices, currencies, roles, industries, cities, companies, rates, PPP factors;
-- facts: sources, imports, published ranges and pay gaps, salary observations;
+- sources: sources and the import batches that brought their rows in;
+- normalized: the fields and normalization both kinds of fact share;
+- ranges: published ranges and pay gaps;
+- observations: salary observations, and how their figures are written in bulk;
+- releases: report figures as released, with differential privacy;
 - reports: salary reports sent by visitors and their moderation.
 """
 
-from salaries.models.facts import (
+from salaries.models.normalized import NormalizedFact
+from salaries.models.observations import (
     NORMALIZED_COLUMNS,
-    ImportBatch,
-    NormalizedFact,
+    SalaryObservation,
+    SalaryObservationQuerySet,
+    copy_rows,
+)
+from salaries.models.ranges import (
     PublishedPayGap,
     PublishedPayGapQuerySet,
     PublishedRange,
     PublishedRangeQuerySet,
-    SalaryObservation,
-    SalaryObservationQuerySet,
-    Source,
-    SourceQuerySet,
-    copy_rows,
 )
 from salaries.models.reference import (
     City,
@@ -44,6 +47,7 @@ from salaries.models.reference import (
     Role,
     RoleAlias,
     RoleFamily,
+    RoleQuerySet,
     SluggedModel,
     SourceKind,
     conversion_table,
@@ -54,13 +58,14 @@ from salaries.models.reports import (
     USER_REPORTS_SOURCE_KEY,
     ModerationEvent,
     RejectionReason,
+    ReportAction,
     ReportStatus,
     SalaryReport,
-    SalaryReportQuerySet,
 )
+from salaries.models.sources import ImportBatch, Source, SourceQuerySet
 
 __all__ = [
-    # facts
+    # sources, normalized, ranges, observations
     "NORMALIZED_COLUMNS",
     "ImportBatch",
     "NormalizedFact",
@@ -92,6 +97,7 @@ __all__ = [
     "Role",
     "RoleAlias",
     "RoleFamily",
+    "RoleQuerySet",
     "SluggedModel",
     "SourceKind",
     "conversion_table",
@@ -104,7 +110,7 @@ __all__ = [
     "USER_REPORTS_SOURCE_KEY",
     "ModerationEvent",
     "RejectionReason",
+    "ReportAction",
     "ReportStatus",
     "SalaryReport",
-    "SalaryReportQuerySet",
 ]

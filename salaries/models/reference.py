@@ -141,10 +141,25 @@ class SluggedModel(models.Model):
         return slug
 
 
+class RoleQuerySet(models.QuerySet):
+    def named(self, text: str):
+        """The role with this title or slug, or known by it as an alias, ignoring case; None
+        when we have none. A title or slug wins over another role's alias."""
+        text = text.strip()
+        if not text or "\x00" in text:
+            return None  # no title is empty or has a NUL, and PostgreSQL refuses one in a query
+        return (
+            self.filter(Q(name__iexact=text) | Q(slug=text.lower())).first()
+            or self.filter(aliases__name__iexact=text).first()
+        )
+
+
 class Role(SluggedModel):
     name = models.CharField("job title", max_length=120, unique=True)
     slug = models.SlugField(max_length=130, unique=True)
     family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
+
+    objects = RoleQuerySet.as_manager()
 
     reserved_slugs = ("submit", "find", "reports")  # /salaries/submit/ and so on are not roles
 

@@ -10,8 +10,15 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from portal.models import PrivateLink
-from portal.moderation import Moderated, ModeratedQuerySet, ModerationEventBase
-from salaries.models.facts import SalaryObservation, Source
+from portal.moderation import (
+    Actor,
+    Moderated,
+    ModeratedQuerySet,
+    ModerationEventBase,
+    Transition,
+    Vanished,
+)
+from salaries.models.observations import SalaryObservation
 from salaries.models.reference import (
     City,
     Company,
@@ -26,6 +33,7 @@ from salaries.models.reference import (
     conversion_table,
 )
 from salaries.models.releases import ReportFigure
+from salaries.models.sources import Source
 
 # User reports and their moderation --------------------------------------------------------
 
@@ -56,8 +64,13 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-class SalaryReportQuerySet(ModeratedQuerySet):
-    pass
+class ReportAction(models.TextChoices):
+    """What the audit trail records (ModerationEvent.action): a step, never a status."""
+
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ROLE_MAPPED = "role", "Filed under a role"
+    WITHDRAWN = "withdrawn", "Withdrawn by its sender"
 
 
 class SalaryReport(PrivateLink, Moderated):
@@ -66,6 +79,19 @@ class SalaryReport(PrivateLink, Moderated):
     (see its status, withdraw it)."""
 
     noun = "Report"
+    # Every step a report may take (portal.moderation), and who may: its sender's withdrawal
+    # deletes it, whatever became of it.
+    S, A = ReportStatus, ReportAction
+    transitions = (
+        #          from status  action          to status   who may
+        Transition(S.PENDING,   A.ROLE_MAPPED,  S.PENDING,  Actor.MODERATOR),
+        Transition(S.PENDING,   A.APPROVED,     S.APPROVED, Actor.MODERATOR),
+        Transition(S.PENDING,   A.REJECTED,     S.REJECTED, Actor.MODERATOR),
+        Transition(S.PENDING,   A.WITHDRAWN,    None,       Actor.SENDER),
+        Transition(S.APPROVED,  A.WITHDRAWN,    None,       Actor.SENDER),
+        Transition(S.REJECTED,  A.WITHDRAWN,    None,       Actor.SENDER),
+    )  # fmt: skip
+    del S, A
 
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
@@ -110,7 +136,7 @@ class SalaryReport(PrivateLink, Moderated):
         help_text="A keyed hash of the sender and the figures, to spot the same report twice",
     )  # fmt: skip
 
-    objects = SalaryReportQuerySet.as_manager()
+    objects = ModeratedQuerySet.as_manager()
 
     class Meta(PrivateLink.Meta):
         ordering = ["submitted_at"]
@@ -175,7 +201,14 @@ class SalaryReport(PrivateLink, Moderated):
 
         A city or company is linked only when it already exists: a name a visitor typed never
         becomes public by itself (it stays on the report for the moderator)."""
-        self.lock_pending()
+        report = self.locked_for(ReportAction.APPROVED, Actor.MODERATOR)
+        observation = report.observation_to_publish()
+        report.move(ReportAction.APPROVED, Actor.MODERATOR, by, observation=observation)
+        self.refresh_from_db()
+        return observation
+
+    def observation_to_publish(self) -> SalaryObservation:
+        """The observation an approval publishes, saved."""
         if not self.role_id:
             raise ValueError(f"Report {self.pk} needs a role from our list before it is approved.")
         source, _ = Source.objects.get_or_create(
@@ -207,44 +240,43 @@ class SalaryReport(PrivateLink, Moderated):
         )
         observation.normalize(conversion_table())
         observation.save()
-        self.decide(by, ReportStatus.APPROVED, observation=observation)
         return observation
 
     @transaction.atomic
     def reject(self, by, reason: str, note: str = "") -> None:
-        self.lock_pending()
+        report = self.locked_for(ReportAction.REJECTED, Actor.MODERATOR)
         if reason not in RejectionReason.values:
             raise ValueError(f"Unknown rejection reason {reason!r}")
-        self.decide(by, ReportStatus.REJECTED, reason=reason, note=note)
+        report.move(ReportAction.REJECTED, Actor.MODERATOR, by, reason=reason, note=note)
+        self.refresh_from_db()
 
     @transaction.atomic
     def map_to_role(self, role, by) -> None:
         """A moderator files a title the visitor typed under one of our roles."""
-        self.lock_pending()
-        self.role = role
-        self.save(update_fields=["role"])
-        ModerationEvent.record(self, ModerationEvent.Action.ROLE_MAPPED, by, note=role.name)
+        report = self.locked_for(ReportAction.ROLE_MAPPED, Actor.MODERATOR)
+        report.move(ReportAction.ROLE_MAPPED, Actor.MODERATOR, by, note=role.name, role=role)
+        self.refresh_from_db()
 
     @transaction.atomic
     def withdraw(self) -> None:
         """The submitter takes the report back, for good: it and its observation are deleted
         at once; released figures that counted it change at the next release. The audit trail
         keeps only that a withdrawal happened."""
-        report = SalaryReport.objects.select_for_update().filter(pk=self.pk).first()
-        if report is None:
+        try:
+            report = self.locked_for(ReportAction.WITHDRAWN, Actor.SENDER)
+        except Vanished:
             return  # withdrawn a moment ago (a second click): nothing left to do
         observation = report.observation
         quick = report.status == ReportStatus.APPROVED and (
             timezone.now() - report.moderated_at < QUICK_WITHDRAWAL
         )
-        note = "within a day of its approval" if quick else ""
-        ModerationEvent.record(report, ModerationEvent.Action.WITHDRAWN, None, note=note)
         if report.releases_used:
             # Its cell's released figures still hold it: the next release computes them again.
             ReportFigure.objects.filter(
                 role=report.role_id, country=report.country, level=report.level
             ).update(withdrawals=F("withdrawals") + 1)
-        report.delete()
+        note = "within a day of its approval" if quick else ""
+        report.move(ReportAction.WITHDRAWN, Actor.SENDER, note=note)  # deletes it
         if observation:
             observation.delete()
 
@@ -253,12 +285,7 @@ class ModerationEvent(ModerationEventBase):
     """The reports' audit trail (see ModerationEventBase)."""
 
     item_field = "report"
-
-    class Action(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        ROLE_MAPPED = "role", "Filed under a role"
-        WITHDRAWN = "withdrawn", "Withdrawn by its sender"
+    Action = ReportAction
 
     report = models.ForeignKey(
         SalaryReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"

@@ -5,7 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from salaries import charts
+from salaries import charts, conversion
 from salaries.money import format_money
 
 register = template.Library()
@@ -95,6 +95,41 @@ def query_with(context, **changes):
 def histogram(panel, unit):
     """The histogram of a statistics panel, as an SVG chart and a table."""
     return {"chart": charts.histogram_chart(panel.histogram, unit), "panel": panel, "unit": unit}
+
+
+@register.inclusion_tag("salaries/includes/based_on.html")
+def based_on(panel, unit, style="panel", testid="sample", count_testid="count"):
+    """What a panel's figures rest on, as every page says it: how many people, the years they
+    span, the sources (once enough people stand behind them) and the unit's rate basis.
+    style "panel": a paragraph under a salary page's or a job's figures, with its testids
+    (the count's left out when ""); "note": the line under a guide's figures; "inline": inside
+    a guide's sentence."""
+    if style not in ("panel", "note", "inline"):
+        raise template.TemplateSyntaxError(f"based_on: no style {style!r}")
+    summary = panel.summary
+    years = ""
+    if summary.year_min:
+        years = str(summary.year_min)
+        if summary.year_max != summary.year_min:
+            years += f"–{summary.year_max}"
+    return {
+        "people": summary.people,
+        "years": years,
+        "sources": panel.sources if summary.people.shown else [],
+        "unit": unit,
+        "style": style,
+        "testid": testid,
+        "count_testid": count_testid,
+    }
+
+
+@register.simple_tag
+def full_time(name):
+    """{% full_time "hours_a_year" %} -> 2,080, the hours an hourly pay is multiplied by;
+    also "hours_a_week" and "weeks_a_year" (salaries.conversion)."""
+    if name not in ("hours_a_year", "hours_a_week", "weeks_a_year"):
+        raise template.TemplateSyntaxError(f"full_time: no {name!r}")
+    return f"{getattr(conversion, name.upper()):,}"
 
 
 @register.inclusion_tag("salaries/includes/spread_chart.html")

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DataError, transaction
 
 from jobs.importing import NotAPosting, UnreadableFile, identifier, read_json, read_posting
-from jobs.models import JobPosting, PostingEvent
+from jobs.models import JobPosting, PostingAction
+from portal.moderation import Actor
 
 import_log = logging.getLogger("talab.imports")
 
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                 posting.identifier = key
                 posting.save()
                 form.save_m2m()
-                PostingEvent.record(posting, PostingEvent.Action.IMPORTED, None)
+                posting.created(PostingAction.IMPORTED, Actor.SYSTEM)
                 if publish:
                     posting.approve(by=None, note="Published on import (import_jobs --publish)")
         import_log.info("import", extra=fields)

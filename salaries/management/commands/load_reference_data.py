@@ -25,7 +25,6 @@ from salaries.models import (
     PublishedRange,
     PurchasingPowerFactor,
     Role,
-    RoleAlias,
     RoleFamily,
     SalaryObservation,
     Source,
@@ -51,10 +50,7 @@ def blank_to_none(value: str):
 
 def role_named(name: str) -> Role:
     """The role of this name, or the one it was merged into (its alias), or a new one."""
-    alias = RoleAlias.objects.filter(name__iexact=name).select_related("role").first()
-    if alias:
-        return alias.role
-    return Role.objects.get_or_create(name=name, defaults={"family": RoleFamily.guess(name)})[0]
+    return Role.objects.named(name) or Role.objects.create(name=name, family=RoleFamily.guess(name))
 
 
 class Command(BaseCommand):

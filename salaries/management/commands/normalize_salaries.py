@@ -1,3 +1,5 @@
+"""Recompute every stored figure; the admin does it for the facts a saved rate or factor feeds."""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -12,7 +14,9 @@ RANGE_FIELDS = [
 class Command(BaseCommand):
     help = (
         "Recompute the stored yearly, USD and PPP figures of every fact from the current "
-        "exchange rates and PPP factors. Run it after editing rates or factors in the admin."
+        "exchange rates and PPP factors. Saving a rate or factor in the admin already does so "
+        "for the facts it feeds; run this after changing them elsewhere (the shell, SQL) or "
+        "deleting one."
     )
 
     @transaction.atomic

@@ -1,10 +1,4 @@
-"""Job postings: each states its pay range, is checked by a moderator, and is set against the
-market's figures for the same role, country and level.
-
-A posted range is a third kind of figure, beside published ranges and individual observations:
-it is what one employer offers, so it is shown posting by posting and never enters a
-statistic about people's pay.
-"""
+"""The job posting: what an employer offers, its lifecycle and its schema.org data."""
 
 from datetime import date, timedelta
 
@@ -19,52 +13,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
+from jobs.models.choices import (
+    BENEFITS_MAX_LENGTH,
+    DAYS_SHOWN_CLOSED,
+    DEFAULT_DAYS_OPEN,
+    DESCRIPTION_MAX_LENGTH,
+    MAX_DAYS_OPEN,
+    MAX_RANGE_RATIO,
+    PAY_FIELDS,
+    PostingAction,
+    PostingRejection,
+    PostingStatus,
+    Workplace,
+)
 from portal.markdown import render_markdown
 from portal.models import PrivateLink, weighted_search_vector
-from portal.moderation import PENDING, Moderated, ModeratedQuerySet, ModerationEventBase
+from portal.moderation import Actor, AlreadyDecided, Moderated, ModeratedQuerySet, Transition
 from salaries.models import City, Currency, EmploymentType, Level, Period, Role, conversion_table
-
-DEFAULT_DAYS_OPEN = 60
-MAX_DAYS_OPEN = 120
-# A closed posting's page says so for this long, then answers 410 Gone.
-DAYS_SHOWN_CLOSED = 30
-PAY_FIELDS = {"currency", "currency_id", "pay_min", "pay_max", "pay_period", "country"}
-# A range wider than this (maximum over minimum) says nothing about the pay.
-MAX_RANGE_RATIO = 3
-# The longest free texts, in characters: the form, the admin, imports and a database check
-# hold them to it. The description feeds the search vector, and PostgreSQL refuses a tsvector
-# over 1 MB of lexemes and positions (a 1.8 MB description failed the whole save); 20,000
-# characters, at most 80 kB in UTF-8, stay far below that whatever the words. That is about
-# 3,000 words, several times a long job advert, with room for the HTML an employer's system
-# exports. Benefits are a list beside the pay: 5,000 characters is a very long one.
-DESCRIPTION_MAX_LENGTH = 20_000
-BENEFITS_MAX_LENGTH = 5_000
-
-
-class PostingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PENDING = PENDING, "Waiting for review"
-    PUBLISHED = "published", "Published"
-    EXPIRED = "expired", "Expired"
-    FILLED = "filled", "Filled"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class Workplace(models.TextChoices):
-    ON_SITE = "on_site", "On-site"
-    HYBRID = "hybrid", "Hybrid"
-    REMOTE = "remote", "Remote"
-
-
-class PostingRejection(models.TextChoices):
-    RANGE = "range", "Pay range not genuine"
-    NOT_A_JOB = "not_a_job", "Not a real job"
-    OUT_OF_SCOPE = "scope", "Not a data, ML or AI job"
-    DUPLICATE = "duplicate", "Duplicate of another posting"
-    SPAM = "spam", "Spam or abuse"
-    OTHER = "other", "Other (see note)"
-
 
 # schema.org JobPosting's employmentType for ours.
 SCHEMA_EMPLOYMENT_TYPE = {
@@ -101,6 +66,25 @@ class JobPosting(PrivateLink, Moderated):
     withdraw it."""
 
     noun = "Posting"
+    # Every step a posting may take (portal.moderation), and who may: the employer is its
+    # sender; Talab itself imports, publishes on import and expires.
+    S, A = PostingStatus, PostingAction
+    MODERATOR, SENDER, SYSTEM = Actor.MODERATOR, Actor.SENDER, Actor.SYSTEM
+    transitions = (
+        #          from status   action       to status    who may
+        Transition(None,         A.SUBMITTED, S.PENDING,   SENDER),  # the form (or a draft)
+        Transition(None,         A.IMPORTED,  S.PENDING,   SYSTEM),  # import_jobs
+        Transition(S.DRAFT,      A.SUBMITTED, S.PENDING,   SENDER),
+        Transition(S.DRAFT,      A.WITHDRAWN, S.WITHDRAWN, SENDER),
+        Transition(S.PENDING,    A.APPROVED,  S.PUBLISHED, MODERATOR | SYSTEM),
+        Transition(S.PENDING,    A.REJECTED,  S.REJECTED,  MODERATOR),
+        Transition(S.PENDING,    A.WITHDRAWN, S.WITHDRAWN, SENDER),
+        Transition(S.PUBLISHED,  A.FILLED,    S.FILLED,    SENDER),
+        Transition(S.PUBLISHED,  A.WITHDRAWN, S.WITHDRAWN, SENDER),
+        Transition(S.PUBLISHED,  A.EXPIRED,   S.EXPIRED,   SYSTEM),
+        Transition(S.EXPIRED,    A.FILLED,    S.FILLED,    SENDER),
+    )  # fmt: skip
+    del S, A, MODERATOR, SENDER, SYSTEM
 
     status = models.CharField(
         max_length=10, choices=PostingStatus.choices, default=PostingStatus.PENDING
@@ -283,83 +267,77 @@ class JobPosting(PrivateLink, Moderated):
             self.normalize()
         super().save(*args, **kwargs)
 
-    # The lifecycle: draft -> waiting for review -> published -> expired or filled; or
-    # rejected, or withdrawn by the employer. Each step is in the audit trail. ----------------
+    # The lifecycle (the table above): each step locks the row (portal.moderation) and is
+    # written to the audit trail. ---------------------------------------------------------
 
     @transaction.atomic
     def approve(self, by, note: str = "") -> None:
         """Publish: dated today for good, and open until the day the employer chose while it
         is still ahead (at most 120 days), else for 60 days. The decision is made on the row
-        as locked, so an edit the employer saved a moment ago is what gets published."""
-        current = self.lock_pending()
+        as locked, so an edit the employer saved a moment ago is what gets published. By
+        nobody: Talab publishes it itself (import_jobs --publish)."""
+        actor = Actor.MODERATOR if by else Actor.SYSTEM
+        current = self.locked_for(PostingAction.APPROVED, actor)
         today = timezone.localdate()
         closing = current.valid_through
         if closing <= today:
             closing = today + timedelta(DEFAULT_DAYS_OPEN)
         closing = min(closing, today + timedelta(MAX_DAYS_OPEN))
-        current.decide(by, PostingStatus.PUBLISHED, note=note, date_posted=today,
-                       valid_through=closing)  # fmt: skip
+        current.move(PostingAction.APPROVED, actor, by, note=note, date_posted=today,
+                     valid_through=closing)  # fmt: skip
         self.refresh_from_db()
 
     @transaction.atomic
     def reject(self, by, reason: str, note: str = "") -> None:
-        current = self.lock_pending()
+        current = self.locked_for(PostingAction.REJECTED, Actor.MODERATOR)
         if reason not in PostingRejection.values:
             raise ValueError(f"Unknown rejection reason {reason!r}")
-        current.decide(by, PostingStatus.REJECTED, reason=reason, note=note)
+        current.move(PostingAction.REJECTED, Actor.MODERATOR, by, reason=reason, note=note)
         self.refresh_from_db()
 
-    def locked(self) -> "JobPosting":
-        """The row as it is now, locked until the transaction ends."""
-        return JobPosting.objects.select_for_update().get(pk=self.pk)
-
-    def _close(self, status, action) -> None:
-        self.status, self.closed_at = status, self.closed_at or timezone.now()
-        self.save(update_fields=["status", "closed_at", "updated_at"])
-        PostingEvent.record(self, action, None)
+    def move(self, action, actor, by=None, **fields) -> None:
+        """Every step from a published or expired posting closes it: its page says so."""
+        if self.status in (PostingStatus.PUBLISHED, PostingStatus.EXPIRED):
+            fields.setdefault("closed_at", self.closed_at or timezone.now())
+        super().move(action, actor, by, **fields)
 
     @transaction.atomic
+    def by_employer(self, action) -> bool:
+        """A step the employer takes through their private link (the table's steps for a
+        sender). False when the posting's status changed meanwhile and no longer allows it."""
+        try:
+            current = self.locked_for(action, Actor.SENDER)
+        except AlreadyDecided:
+            return False
+        current.move(action, Actor.SENDER)
+        self.refresh_from_db()
+        return True
+
     def send_for_review(self) -> bool:
-        current = self.locked()
-        if current.status != PostingStatus.DRAFT:
-            return False
-        current.status = PostingStatus.PENDING
-        current.save(update_fields=["status", "updated_at"])
-        PostingEvent.record(current, PostingEvent.Action.SUBMITTED, None)
-        return True
+        return self.by_employer(PostingAction.SUBMITTED)
 
-    @transaction.atomic
     def mark_filled(self) -> bool:
-        current = self.locked()
-        if current.status not in (PostingStatus.PUBLISHED, PostingStatus.EXPIRED):
-            return False
-        current._close(PostingStatus.FILLED, PostingEvent.Action.FILLED)
-        return True
+        return self.by_employer(PostingAction.FILLED)
 
-    @transaction.atomic
     def withdraw(self) -> bool:
         """The employer takes it back. Withdrawn before publication it has no page; after, its
         page says so, like a filled one."""
-        current = self.locked()
-        if current.status in (PostingStatus.DRAFT, PostingStatus.PENDING):
-            current.status = PostingStatus.WITHDRAWN
-            current.save(update_fields=["status", "updated_at"])
-            PostingEvent.record(current, PostingEvent.Action.WITHDRAWN, None)
-        elif current.status == PostingStatus.PUBLISHED:
-            current._close(PostingStatus.WITHDRAWN, PostingEvent.Action.WITHDRAWN)
-        else:
-            return False
-        return True
+        return self.by_employer(PostingAction.WITHDRAWN)
 
     @classmethod
-    @transaction.atomic
     def expire_due(cls, today=None) -> int:
-        """Close every published posting past its date (the nightly `expire_postings`); a row
-        an employer is closing this moment is left to them."""
-        due = list(cls.objects.due_to_expire(today).select_for_update(skip_locked=True))
-        for posting in due:
-            posting._close(PostingStatus.EXPIRED, PostingEvent.Action.EXPIRED)
-        return len(due)
+        """Close every published posting past its date (the nightly `expire_postings`), each
+        in its own transaction; one its employer closed meanwhile is left as they left it."""
+        expired = 0
+        for posting in cls.objects.due_to_expire(today).only("id"):
+            with transaction.atomic():
+                try:
+                    current = posting.locked_for(PostingAction.EXPIRED, Actor.SYSTEM)
+                except AlreadyDecided:
+                    continue
+                current.move(PostingAction.EXPIRED, Actor.SYSTEM)
+                expired += 1
+        return expired
 
     # For search engines ----------------------------------------------------------------
 
@@ -402,34 +380,3 @@ class JobPosting(PrivateLink, Moderated):
                 address["addressLocality"] = self.city.name
             data["jobLocation"] = {"@type": "Place", "address": address}
         return data
-
-
-class PostingEvent(ModerationEventBase):
-    """The postings' audit trail (see ModerationEventBase); `by` is empty for what the
-    employer did through their link and for the nightly expiry."""
-
-    item_field = "posting"
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Sent for review"
-        APPROVED = PostingStatus.PUBLISHED, "Approved"
-        REJECTED = "rejected", "Rejected"
-        FILLED = "filled", "Marked filled by the employer"
-        WITHDRAWN = "withdrawn", "Withdrawn by the employer"
-        EXPIRED = "expired", "Expired"
-        IMPORTED = "imported", "Imported"
-
-    posting = models.ForeignKey(
-        JobPosting, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
-    )
-    posting_number = models.PositiveIntegerField()
-    action = models.CharField(max_length=10, choices=Action.choices)
-    reason = models.CharField(max_length=12, choices=PostingRejection.choices, blank=True)
-
-    class Meta(ModerationEventBase.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(action__in=["rejected"]) | Q(by__isnull=False),
-                name="posting_event_rejection_has_a_moderator",
-            )
-        ]

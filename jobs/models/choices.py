@@ -1,0 +1,59 @@
+"""What a job posting may be: its statuses, the actions its audit trail records, where the job
+is done, why a moderator may refuse it, and the limits on its dates, range and texts."""
+
+from django.db import models
+
+from portal.moderation import PENDING
+
+DEFAULT_DAYS_OPEN = 60
+MAX_DAYS_OPEN = 120
+# A closed posting's page says so for this long, then answers 410 Gone.
+DAYS_SHOWN_CLOSED = 30
+PAY_FIELDS = {"currency", "currency_id", "pay_min", "pay_max", "pay_period", "country"}
+# A range wider than this (maximum over minimum) says nothing about the pay.
+MAX_RANGE_RATIO = 3
+# The longest free texts, in characters: the form, the admin, imports and a database check
+# hold them to it. The description feeds the search vector, and PostgreSQL refuses a tsvector
+# over 1 MB of lexemes and positions (a 1.8 MB description failed the whole save); 20,000
+# characters, at most 80 kB in UTF-8, stay far below that whatever the words. That is about
+# 3,000 words, several times a long job advert, with room for the HTML an employer's system
+# exports. Benefits are a list beside the pay: 5,000 characters is a very long one.
+DESCRIPTION_MAX_LENGTH = 20_000
+BENEFITS_MAX_LENGTH = 5_000
+
+
+class PostingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = PENDING, "Waiting for review"
+    PUBLISHED = "published", "Published"
+    EXPIRED = "expired", "Expired"
+    FILLED = "filled", "Filled"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PostingAction(models.TextChoices):
+    """What the audit trail records (PostingEvent.action): a step, never a status."""
+
+    SUBMITTED = "submitted", "Sent for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    FILLED = "filled", "Marked filled by the employer"
+    WITHDRAWN = "withdrawn", "Withdrawn by the employer"
+    EXPIRED = "expired", "Expired"
+    IMPORTED = "imported", "Imported"
+
+
+class Workplace(models.TextChoices):
+    ON_SITE = "on_site", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class PostingRejection(models.TextChoices):
+    RANGE = "range", "Pay range not genuine"
+    NOT_A_JOB = "not_a_job", "Not a real job"
+    OUT_OF_SCOPE = "scope", "Not a data, ML or AI job"
+    DUPLICATE = "duplicate", "Duplicate of another posting"
+    SPAM = "spam", "Spam or abuse"
+    OTHER = "other", "Other (see note)"

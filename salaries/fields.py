@@ -1,0 +1,97 @@
+"""Form fields and checks that forms of several apps share (salary reports, offers, job
+postings and their filters): a role from our list, an amount as people write it, a currency
+we can convert, pay no salary can be, and what the pay form's script reads.
+
+Forms live in each app's forms.py; what they have in common lives here, so that no app
+imports another app's forms as a toolbox.
+"""
+
+import json
+import unicodedata
+from decimal import Decimal
+
+from django import forms
+
+from salaries.models import Currency, Role
+from salaries.money import latest_rates, local_currencies, local_currency
+from salaries.remembered import remembered
+from salaries.widgets import PlainSelect
+
+
+def role_field(**options):
+    """A role chosen from a list, by its slug in the URL."""
+    return forms.ModelChoiceField(
+        queryset=Role.objects.all(),
+        to_field_name="slug",
+        widget=PlainSelect,
+        empty_label="Choose a role",
+        **options,
+    )
+
+
+def convertible_currencies():
+    """Currencies we hold exchange rates for: the only ones a figure can be compared in."""
+    return Currency.objects.filter(rates__isnull=False).distinct()
+
+
+def currency_field(**options):
+    """A currency we can convert, left blank for the country's own (see
+    follow_country_currency)."""
+    options = {"required": False, "empty_label": "The country's currency", **options}
+    return forms.ModelChoiceField(queryset=convertible_currencies(), widget=PlainSelect, **options)
+
+
+def follow_country_currency(form, data, country: str, message: str) -> None:
+    """A currency left blank is the country's own, when we can convert it."""
+    data["currency"] = convertible_currencies().filter(code=local_currency(country)).first()
+    if not data["currency"]:
+        form.add_error("currency", message)
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people write it: 1,50,000 or 150 000 read as 150000, digits of any script
+    (१५०००, ١٥٠٠٠) as the same number. A text box rather than a number box, so that what was
+    typed is kept and shown back whatever it is."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(
+                str(unicodedata.decimal(char)) if char.isdecimal() else char
+                for char in value
+                if char not in ", \u00a0_"
+            )
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max/step: those belong to a number box
+
+
+# Pay in US dollars a year that no report can be: below, a typo in the period or currency;
+# above, a number nobody earns as a salary.
+MIN_USD_YEARLY = Decimal(300)
+MAX_USD_YEARLY = Decimal(5_000_000)
+
+
+def implausible_pay(usd_yearly, check_floor=True) -> str | None:
+    """Why pay of this many dollars a year cannot be a salary, or None when it can."""
+    if check_floor and usd_yearly < MIN_USD_YEARLY:
+        return f"That is about ${usd_yearly:,.0f} a year. Check the amount and the period."
+    if usd_yearly > MAX_USD_YEARLY:
+        return (
+            f"That is about ${usd_yearly:,.0f} a year, more than any salary we can count. "
+            "Check the amount, the currency and the period."
+        )
+    return None
+
+
+def pay_form_data() -> dict:
+    """What static/js/pay-form.js reads: each country's currency, and the latest rates.
+    Reference data: remembered until it changes, like figures."""
+    return {
+        "currency_of_country": remembered(
+            "local-currencies", lambda: json.dumps(local_currencies())
+        ),
+        "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
+    }
