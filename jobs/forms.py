@@ -20,14 +20,11 @@ from salaries.fields import (
     convertible_currencies,
     follow_country_currency,
     implausible_pay,
+    likely_period,
     role_field,
 )
 from salaries.models import City, Period, conversion_table
 from salaries.widgets import PlainSelect
-
-# A figure this many times the role's usual yearly pay (or this fraction of it) was probably
-# typed for another period: a monthly salary entered as yearly, or the reverse.
-PERIOD_MIXUP_RATIO = 4
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -220,17 +217,18 @@ class JobPostingForm(forms.ModelForm):
             if problem := implausible_pay(value):
                 self.add_error(name, problem)
                 return
-        typical = data.get("role") and figures.typical_yearly_usd(data["role"], data["country"])
+        typical = data.get("role") and figures.typical_yearly_usd(
+            data["role"], data["country"], data.get("employment_type") or ""
+        )
         if not typical or data.get("confirm_period"):
             return
         middle = float(sum(usd) / 2)
         period_name = Period(period).label
-        if period != Period.YEAR and middle > typical * PERIOD_MIXUP_RATIO:
-            advice = "If these are yearly figures, choose “per year”"
-        elif period == Period.YEAR and middle < typical / PERIOD_MIXUP_RATIO:
-            advice = "If these are monthly figures, choose “per month”"
-        else:
+        meant = likely_period(middle, period, typical)
+        if not meant:
             return
+        kind = "yearly" if meant == Period.YEAR else "monthly"
+        advice = f"If these are {kind} figures, choose “{Period(meant).label}”"
         self.needs_confirmation = True
         self.add_error(
             "pay_period",

@@ -49,7 +49,9 @@ def job_detail(request, pk, slug):
     unit = display_unit(Display.LOCAL, posting.country.code)
     low, high = (unit.yearly_value(c, posting.currency_id) for c in posting.converted_range())
     low, high = (float(v) if v is not None else None for v in (low, high))
-    market = figures.market(posting.role, posting.country.code, posting.level, unit)
+    market = figures.market(
+        posting.role, posting.country.code, posting.level, unit, posting.employment_type
+    )
     context = {
         "posting": posting,
         "unit": unit,

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django import forms
 
-from salaries.models import Currency, Role
+from salaries.conversion import ANNUAL_MULTIPLIER
+from salaries.models import Currency, Period, Role
 from salaries.money import latest_rates, local_currencies, local_currency
 from salaries.remembered import remembered
 from salaries.widgets import PlainSelect
@@ -83,6 +84,44 @@ def implausible_pay(usd_yearly, check_floor=True) -> str | None:
             f"That is about ${usd_yearly:,.0f} a year, more than any salary we can count. "
             "Check the amount, the currency and the period."
         )
+    return None
+
+
+# Countries where pay is quoted per month: in Nepal, Pakistan, Bangladesh and Sri Lanka an
+# offer letter, a job advert and a conversation give the monthly figure, so a blank period
+# means per month there. India is left out: offers there are quoted as a yearly CTC ("12 LPA").
+# Everywhere else, yearly.
+MONTHLY_QUOTING = frozenset({"NP", "PK", "BD", "LK"})
+
+
+def quoting_period(country: str | None) -> str:
+    """The period pay is usually quoted per in a country: what a form assumes until told."""
+    return Period.MONTH if (country or "").upper() in MONTHLY_QUOTING else Period.YEAR
+
+
+# A figure this many times the role's usual yearly pay (or this fraction of it) was probably
+# typed for another period: a monthly salary entered as yearly, or the reverse.
+PERIOD_MIXUP_RATIO = 4
+
+
+def likely_period(usd_yearly, period: str, typical_usd: float | None) -> str | None:
+    """The period a figure was probably meant for, when it is not the chosen one: its yearly
+    value in dollars is far (PERIOD_MIXUP_RATIO times) from what the role usually earns, and
+    read per month (or per year) it would be near. None when the figure is plausible as it
+    is, when no other reading is, or when there is no yardstick. One rule for every form that
+    takes pay (job postings, offers)."""
+    if not typical_usd or usd_yearly is None:
+        return None
+
+    def near(value: float) -> bool:
+        return typical_usd / PERIOD_MIXUP_RATIO <= value <= typical_usd * PERIOD_MIXUP_RATIO
+
+    if near(float(usd_yearly)):
+        return None
+    per_period = float(usd_yearly) / float(ANNUAL_MULTIPLIER[period])
+    for other in (Period.MONTH, Period.YEAR):
+        if other != period and near(per_period * float(ANNUAL_MULTIPLIER[other])):
+            return other
     return None
 
 

@@ -9,19 +9,23 @@ from portal.models import digest
 from salaries import figures, statistics
 from salaries.conversion import plausible_yearly
 from salaries.fields import (
+    MONTHLY_QUOTING,
     AmountField,
     convertible_currencies,
     currency_field,
     follow_country_currency,
     implausible_pay,
+    likely_period,
     pay_form_data,
+    quoting_period,
     role_field,
 )
 from salaries.models import Level, Period, Role, SalaryReport, conversion_table
-from salaries.money import local_currency
+from salaries.money import format_money, local_currency
 from salaries.widgets import PlainSelect, RepeatedSelect
 
 MAX_COMPARED = 6
+A_PERIOD = {Period.HOUR: "an hour", Period.MONTH: "a month", Period.YEAR: "a year"}
 
 
 def offer_choices_with_data(form, names):
@@ -81,19 +85,29 @@ class OfferForm(forms.Form):
     period = forms.ChoiceField(
         choices=Period.choices, initial=Period.YEAR, required=False, label="Per"
     )
+    # Shown only once the amount looks like it is for another period (see check_period).
+    confirm_period = forms.BooleanField(required=False, label="Yes, the amount is right")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         offer_choices_with_data(self, ["role", "country"])
+        self.needs_confirmation = False
 
-    def clean_period(self):
-        return self.cleaned_data["period"] or Period.YEAR
+    def __iter__(self):
+        """The confirmation box only once the amount looks like it is for another period."""
+        confirming = self.needs_confirmation or self["confirm_period"].value()
+        return (
+            field for field in super().__iter__() if field.name != "confirm_period" or confirming
+        )
 
     @classmethod
     def from_query(cls, query) -> "OfferForm":
         """Bound once an amount is given; before that a blank form, with role and country
         from a landing page's link and the currency following the country."""
         if query.get("amount"):
+            if not query.get("period"):  # as the country quotes pay, and shown so
+                query = query.copy()
+                query["period"] = quoting_period(query.get("country", ""))
             return cls(query)
         initial = {}
         with contextlib.suppress(forms.ValidationError):
@@ -102,16 +116,57 @@ class OfferForm(forms.Form):
         if country in countries:
             initial["country"] = country
             initial["currency"] = local_currency(country)
+            initial["period"] = quoting_period(country)
         return cls(initial=initial)
 
     def clean(self):
         data = super().clean()
-        country, amount, period = data.get("country"), data.get("amount"), data.get("period")
+        country, amount = data.get("country"), data.get("amount")
+        # A period left out is the one the country quotes pay in (per month in Nepal).
+        period = data["period"] = data.get("period") or quoting_period(country)
         if country and not data.get("currency"):
             follow_country_currency(self, data, country, "Choose the currency the offer is in.")
-        if amount and period and not plausible_yearly(amount, period):
+        if amount and not plausible_yearly(amount, period):
             self.add_error("amount", "This amount is too large to be a salary.")
+        elif amount and country and data.get("role") and data.get("currency"):
+            self.check_period(data)
         return data
+
+    def check_period(self, data):
+        """No verdict on an amount that looks typed for another period (NPR 1,20,000 "a year"
+        for an engineer in Nepal) until the visitor confirms it or changes the period: the same
+        rule as the job form's, against the same yardstick."""
+        if data.get("confirm_period"):
+            return
+        usd = self.converted().usd
+        typical = figures.typical_yearly_usd(
+            data["role"], data["country"], data.get("employment_type") or ""
+        )
+        meant = likely_period(usd, data["period"], typical)
+        if not meant:
+            return
+        self.needs_confirmation = True
+        chosen = Period(data["period"]).label  # "per year"
+        self.fields["confirm_period"].label = self["confirm_period"].label = f"Yes, {chosen}"
+        code, typed = data["currency"].code, self.as_typed()
+        if code != "USD" or data["period"] != Period.YEAR:
+            yearly = "" if data["period"] == Period.YEAR else " a year"
+            typed += f" (about {format_money(usd, 'USD')}{yearly})"
+        far = "below" if usd < typical else "above"
+        self.add_error(
+            "period",
+            f"That is {typed}, far {far} what this role usually earns. Did you mean "
+            f"{Period(meant).label}? Choose it, or tick “Yes, {chosen}” below.",
+        )
+
+    def monthly_countries(self) -> str:
+        """For static/js/offer-form.js: countries whose pay is quoted per month."""
+        return " ".join(sorted(MONTHLY_QUOTING))
+
+    def as_typed(self) -> str:
+        """The offer in the visitor's currency and period: "NPR 1.5 lakh a month"."""
+        data = self.cleaned_data
+        return f"{format_money(data['amount'], data['currency'].code)} {A_PERIOD[data['period']]}"
 
     def converted(self):
         """The offer as a yearly figure, in dollars and PPP, at this year's rates (or the

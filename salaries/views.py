@@ -19,6 +19,7 @@ from salaries.extensions import landing_scopes, landing_sections
 from salaries.filters import SalaryFilter
 from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm, WithdrawForm
 from salaries.models import (
+    EmploymentType,
     Level,
     PublishedPayGap,
     PublishedRange,
@@ -174,18 +175,20 @@ def offer(request):
         role, country, level = data["role"], data["country"], data["level"]
         unit = display_unit(Display.LOCAL, country)
         converted = form.converted()
+        levels = [level] if level else []
+        # Salaried full-time unless the form says otherwise: never against freelance rates.
+        employment_type = data.get("employment_type") or EmploymentType.FULL_TIME
         criteria = figures.Criteria.for_group(
-            unit, role=role, country=country, levels=[level] if level else []
+            unit, role, country, levels, figures.basis(employment_type)
         )
-        ranges = PublishedRange.objects.matching(
-            role=role, country=country, levels=[level] if level else []
-        )
+        ranges = figures.published_ranges(role, country, levels, employment_type)
         context.update(
             role=role,
             country_name=dict(countries)[country],
             check_country=country.lower(),
             level_name=Level(level).label if level else "",
             unit=unit,
+            as_typed=form.as_typed(),  # the visitor's currency and period first
             check=figures.offer(criteria, unit.yearly_value(converted, data["currency"].code),
                                 converted.usd),
             ranges=[(r, r.placement(converted.usd)) for r in ranges if converted.usd],

@@ -242,7 +242,7 @@ def test_a_visitor_checks_an_offer_from_the_home_page(phone):
     position = phone.get_by_test_id("offer-position")
     sync_api.expect(position).to_contain_text(re.compile(r"about the \d+(st|nd|rd|th) percentile"))
     sync_api.expect(
-        phone.get_by_role("heading", name=re.compile("An offer of NPR 18 lakh"))
+        phone.get_by_role("heading", name=re.compile("An offer of NPR 1.5 lakh a month"))
     ).to_be_visible()
 
 

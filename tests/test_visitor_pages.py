@@ -113,7 +113,7 @@ def test_an_offer_where_reports_are_few_shows_published_ranges_plainly(client):
 
 def test_an_offer_is_read_as_people_write_amounts(client):
     page = text_of(client.get("/offer/", {"role": MLE, "country": "NP", "amount": "1,50,000"}))
-    assert "An offer of NPR 1.5 lakh a year" in page
+    assert "An offer of NPR 1.5 lakh a month" in page  # pay in Nepal is quoted per month
 
 
 @pytest.mark.parametrize(

@@ -64,9 +64,16 @@ class Criteria:
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
 
     @classmethod
-    def for_group(cls, unit: DisplayUnit, role=None, country: str = "", levels=()):
-        """A role, a country and levels, as guides, offers and job panels ask for them."""
-        return cls(unit, role=role, countries=(country,) if country else (), levels=tuple(levels))
+    def for_group(
+        cls, unit: DisplayUnit, role=None, country: str = "", levels=(), employment_types=()
+    ):
+        """A role, a country and levels (and for offers and job panels an employment basis,
+        figures.offers.basis), as guides, offers and job panels ask for them."""
+        countries = (country,) if country else ()
+        return cls(
+            unit, role=role, countries=countries, levels=tuple(levels),
+            employment_types=tuple(employment_types),
+        )  # fmt: skip
 
     @property
     def key(self) -> str:

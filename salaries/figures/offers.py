@@ -6,9 +6,38 @@ from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import Summary
 from salaries.figures.survey import Group, Panel, panel
 from salaries.models import (
+    EmploymentType,
     PublishedRange,
 )
 from salaries.money import Display, DisplayUnit, display_unit
+
+# Employment basis -------------------------------------------------------------------------
+# Full-time and part-time answers are one basis, "salaried": both are employment on a payroll,
+# paid for the job with the employer bearing taxes, leave and equipment, so a yearly salary
+# means the same thing in both (part-time answers are few, and a part-time posting set apart
+# from them would have no market at all). Freelance and contract rates also cover the worker's
+# own overheads and the gaps between engagements, so each is read only against itself. An
+# answer or range that does not state its employment type is, as most are, a salary.
+SALARIED = (EmploymentType.FULL_TIME, EmploymentType.PART_TIME)
+
+
+def basis(employment_type: str) -> tuple[str, ...]:
+    """The employment types a figure of this type is compared with ("" is "not stated")."""
+    if employment_type in PublishedRange.SELF_EMPLOYED:
+        return (employment_type,)
+    return ("", *SALARIED)
+
+
+def published_ranges(role, country: str, levels=(), employment_type: str = ""):
+    """Published ranges for a group, of the same employment basis only: a salaried question
+    (the default) never sees freelance or contract rates, nor those a salaried one."""
+    types = basis(employment_type)
+    ranges = PublishedRange.objects.matching(
+        role=role, country=country, levels=levels, employment_types=[t for t in types if t]
+    )
+    # `matching` lets a range of unstated type through; that is a salary, not a rate.
+    return ranges if "" in types else ranges.exclude(employment_type="")
+
 
 PERCENTILES = [(10, "p10"), (25, "p25"), (50, "median"), (75, "p75"), (90, "p90")]
 
@@ -93,6 +122,7 @@ class Market:
 
     unit: DisplayUnit
     levels: list[str]  # the group's levels: the job's, or none when broadened to all levels
+    employment_type: str = EmploymentType.FULL_TIME  # compared only with its own basis
     panel: Panel | None = None
     ranges: list = field(default_factory=list)
 
@@ -119,26 +149,38 @@ class Market:
     def chart_groups(self) -> list[Group]:
         return market_row(self.figures)
 
+    @property
+    def self_employed(self) -> str:
+        """ "freelance" or "contract" when the market is of those rates; "" when salaried."""
+        return self.employment_type if self.employment_type in PublishedRange.SELF_EMPLOYED else ""
 
-def market(role, country: str, level: str, unit: DisplayUnit) -> Market:
+
+def _group(unit: DisplayUnit, role, country: str, levels, employment_type: str) -> Criteria:
+    return Criteria.for_group(unit, role, country, levels, basis(employment_type))
+
+
+def market(role, country: str, level: str, unit: DisplayUnit, employment_type: str = "") -> Market:
+    """The market for a job of this employment type: salaried pay for a salaried job (the
+    default), freelance or contract rates for a freelance or contract one."""
+    employment_type = employment_type or EmploymentType.FULL_TIME
     for levels in ([level], []):
-        group = panel(Criteria.for_group(unit, role=role, country=country, levels=levels))
+        group = panel(_group(unit, role, country, levels, employment_type))
         if group.summary.has_deciles:
-            return Market(unit, levels, panel=group)
-    ranges = PublishedRange.objects.matching(role=role, country=country, levels=[level])
-    return Market(unit, [level], ranges=list(ranges.select_related("source")))
+            return Market(unit, levels, employment_type, panel=group)
+    ranges = published_ranges(role, country, [level], employment_type)
+    return Market(unit, [level], employment_type, ranges=list(ranges))
 
 
-def typical_yearly_usd(role, country: str) -> float | None:
-    """About what the role earns a year in dollars: the median in the country, else the middle
-    of its published ranges, else the median anywhere. Only a yardstick, to catch a monthly
-    figure typed as a yearly one; never shown as a figure."""
+def typical_yearly_usd(role, country: str, employment_type: str = "") -> float | None:
+    """About what the role earns a year in dollars on this employment basis (salaried unless
+    said): the median in the country, else the middle of its published ranges, else the median
+    anywhere. Only a yardstick, to catch a monthly figure typed as a yearly one; never shown."""
     usd = display_unit(Display.USD)
-    summary = panel(Criteria.for_group(usd, role=role, country=country)).summary
+    summary = panel(_group(usd, role, country, (), employment_type)).summary
     if summary.has_median:
         return summary.median
-    ranges = PublishedRange.objects.matching(role=role, country=country).exclude(usd_low=None)
+    ranges = published_ranges(role, country, (), employment_type).exclude(usd_low=None)
     middles = sorted(float(r.usd_low + (r.usd_high or r.usd_low)) / 2 for r in ranges)
     if middles:
         return middles[len(middles) // 2]
-    return panel(Criteria.for_group(usd, role=role)).summary.median
+    return panel(_group(usd, role, "", (), employment_type)).summary.median

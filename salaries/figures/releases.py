@@ -163,7 +163,9 @@ class ReportSection:
     blended with survey figures (salaries.figures.releases)."""
 
     unit: DisplayUnit
-    released: object  # the datetime of the release that computed them
+    # The latest release, not the one that last computed these cells: when a cell was computed
+    # again would tell that it grew by half or lost a report.
+    released: object
     rows: list[ReportRow]
     median_from: int = MEDIAN_FROM
 
@@ -198,7 +200,7 @@ def reports(role, country: str, unit: DisplayUnit) -> ReportSection | None:
         )
         for cell in cells
     ]
-    return ReportSection(unit, max(cell.release.made_at for cell in cells), rows)
+    return ReportSection(unit, Release.objects.latest().made_at, rows)
 
 
 # Checking an offer ------------------------------------------------------------------------

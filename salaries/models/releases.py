@@ -33,7 +33,7 @@ class Release(models.Model):
 
 class ReportFigureQuerySet(models.QuerySet):
     def shown(self):
-        return self.exclude(people=None).select_related("role", "release")
+        return self.exclude(people=None).select_related("role")
 
 
 class ReportFigure(models.Model):
