@@ -55,7 +55,7 @@ test: install browser
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy salaries/figures portal
-	$(VENV)/bin/pytest -rs
+	$(VENV)/bin/pytest -rs -n auto
 
 # The quick loop while working: everything but the browser and the slow process tests.
 test-fast: install
