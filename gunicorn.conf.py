@@ -22,13 +22,19 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 control_socket_disable = True
 
 
-def when_ready(server):
-    """A new deployment may compute figures differently: retire the remembered ones (not when
-    the code is the one that computed them, e.g. just warmed by `make run`)."""
+def on_starting(server):
+    """Load the settings before gunicorn installs its signal handlers: with DATABASE_URL unset
+    they start the embedded PostgreSQL, whose start-up gunicorn's SIGCHLD handler would
+    otherwise reap (after `make db-stop`, every page answered 503)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     django.setup()
+
+
+def when_ready(server):
+    """A new deployment may compute figures differently: retire the remembered ones (not when
+    the code is the one that computed them, e.g. just warmed by `make run`)."""
     from django.db import connections
 
     from portal import versions
