@@ -84,21 +84,51 @@ def histogram_chart(histogram, unit) -> HistogramChart | None:
 @dataclass
 class SpreadRow:
     """One row of a percentile chart: p10-p90 whisker, p25-p75 box and median tick, each
-    drawn when the figures layer gives it (a small group has a median alone)."""
+    drawn when the figures layer gives it (a small group has a median alone). A group without
+    a median is drawn from its published estimate, a band from low to high, or, with neither,
+    keeps its row empty."""
 
     label: str
     short_label: str
     summary: object
     y: float
-    median: float
+    median: float | None = None
     p10: float | None = None
     p25: float | None = None
     p75: float | None = None
     p90: float | None = None
+    estimate: object = None  # the PublishedRange the band stands for
+    estimate_low: float | None = None
+    estimate_high: float | None = None
 
     @property
     def box_width(self) -> float | None:
         return round(self.p75 - self.p25, 1) if self.p25 is not None else None
+
+    @property
+    def estimate_width(self) -> float | None:
+        if self.estimate_low is None:
+            return None
+        return round(max(self.estimate_high - self.estimate_low, 3), 1)
+
+    @property
+    def estimate_open(self) -> bool:
+        """An open top ("$150,000+") is drawn running on past the band's end."""
+        return bool(self.estimate and self.estimate.open_ended)
+
+    @property
+    def open_end(self) -> float | None:
+        return min(self.estimate_high + 12, WIDTH - 2) if self.estimate_open else None
+
+    @property
+    def note_anchor(self) -> str:
+        """The band's label starts at its left end, or ends at its right one past mid-chart,
+        so that it stays inside the picture."""
+        return "start" if (self.estimate_low or 0) < (LABEL_WIDTH + WIDTH) / 2 else "end"
+
+    @property
+    def note_x(self) -> float | None:
+        return self.estimate_low if self.note_anchor == "start" else self.estimate_high
 
 
 @dataclass
@@ -108,6 +138,10 @@ class SpreadChart:
     height: float  # of the rows; the axis sits below them
     marker: float | None = None  # a figure to mark (an offer)
     band: tuple[float, float] | None = None  # a range to shade (a job's posted pay)
+
+    @property
+    def has_estimates(self) -> bool:
+        return any(row.estimate for row in self.rows)
 
     @property
     def band_width(self) -> float | None:
@@ -135,6 +169,18 @@ def highest_shown(summaries) -> float:
     return max((s.p90 or s.p75 or s.median for s in summaries if s.has_median), default=0)
 
 
+def highest_estimate(groups) -> float:
+    """The largest published-estimate bound drawn for groups (its low when its top is open)."""
+    ends = (getattr(g, "estimate_bounds", (None, None)) for g in groups)
+    return float(max((high or low or 0 for low, high in ends), default=0))
+
+
+def highest_drawn(groups) -> float:
+    """The end of the scale that draws every one of groups: charts read side by side share it."""
+    groups = list(groups)
+    return max(highest_shown(g.summary for g in groups), highest_estimate(groups))
+
+
 def axis_ticks(highest: float, scale, unit, count: int = 4) -> list[Tick]:
     """Round values from 0 up to `highest`, placed with `scale`, labelled compactly."""
     if not highest:
@@ -156,34 +202,43 @@ def nice_step(raw: float) -> float:
 CHART_TOP = 14  # room for the first row's value label
 
 
-def spread_chart(groups, unit, highest=None, marker=None, band=None, row_height=32) -> SpreadChart:
-    """Rows for groups with a median on one scale (up to `highest`, shared by charts that are
-    read side by side), with a value axis and, optionally, a marked figure or a shaded range
-    (low, high)."""
-    shown = [g for g in groups if g.summary.has_median]
+def spread_chart(
+    groups, unit, highest=None, marker=None, band=None, row_height=32, every_group=False
+) -> SpreadChart:
+    """Rows for groups with a median, or with a published estimate, on one scale (up to
+    `highest`, shared by charts that are read side by side), with a value axis and, optionally,
+    a marked figure or a shaded range (low, high). `every_group` keeps a row for a group with
+    neither, so that each one asked for is on the chart."""
+    drawn = [
+        g
+        for g in groups
+        if every_group or g.summary.has_median or getattr(g, "estimate", None) is not None
+    ]
     highest = max(
-        highest or highest_shown(g.summary for g in shown), marker or 0, band[1] if band else 0
+        highest or highest_drawn(drawn),
+        marker or 0,
+        band[1] if band else 0,
     )
     plot_width = WIDTH - 20 - LABEL_WIDTH
     scale = _scale(highest, plot_width)
 
     def x(value):
-        return None if value is None else LABEL_WIDTH + scale(value)
+        return None if value is None else LABEL_WIDTH + scale(float(value))
 
-    rows = [
-        SpreadRow(
-            label=group.label,
-            short_label=group.short_label,
-            summary=group.summary,
-            y=CHART_TOP + index * row_height,
-            median=x(group.summary.median),
-            p10=x(group.summary.p10),
-            p25=x(group.summary.p25),
-            p75=x(group.summary.p75),
-            p90=x(group.summary.p90),
-        )
-        for index, group in enumerate(shown)
-    ]
+    def row(index, group):
+        summary = group.summary
+        spread = SpreadRow(group.label, group.short_label, summary, CHART_TOP + index * row_height)
+        if summary.has_median:
+            for name in ("median", "p10", "p25", "p75", "p90"):
+                setattr(spread, name, x(getattr(summary, name)))
+        elif (estimate := getattr(group, "estimate", None)) is not None:
+            low, high = group.estimate_bounds
+            spread.estimate = estimate
+            spread.estimate_low = x(low) if low is not None else LABEL_WIDTH
+            spread.estimate_high = x(high if high is not None else low)
+        return spread
+
+    rows = [row(index, group) for index, group in enumerate(drawn)]
     return SpreadChart(
         rows=rows,
         ticks=axis_ticks(highest, scale, unit),

@@ -37,13 +37,18 @@ class Converted:
     ppp_factor_id: int | None
 
 
-def _nearest(by_year: dict[int, tuple], year: int):
-    if not by_year:
+def nearest_year(years, year: int) -> int | None:
+    """The year itself if held, else the nearest one, the earlier on a tie; None if none."""
+    if not years:
         return None
-    if year in by_year:
-        return by_year[year]
-    best = min(by_year, key=lambda y: (abs(y - year), y > year))
-    return by_year[best]
+    if year in years:
+        return year
+    return min(years, key=lambda y: (abs(y - year), y > year))
+
+
+def _nearest(by_year: dict[int, tuple], year: int):
+    best = nearest_year(by_year, year)
+    return None if best is None else by_year[best]
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -66,6 +71,10 @@ class ConversionTable:
     def rate(self, currency: str, year: int):
         """(rate id, units per USD) for the year or the nearest one, or None."""
         return _nearest(self.rates.get(currency, {}), year)
+
+    def rate_year(self, currency: str, year: int) -> int | None:
+        """The year whose rate `rate` gives for this currency and year."""
+        return nearest_year(self.rates.get(currency, {}), year)
 
     def convert(self, amount, period: str, currency: str, country: str | None, year: int):
         yearly = Decimal(amount) * ANNUAL_MULTIPLIER[period]

@@ -130,20 +130,25 @@ def compare(request):
         columns = figures.compare(
             role, codes, levels, [display_unit(Display.USD), display_unit(Display.PPP)]
         )
-        with_median = {
-            group.key[0] if levels else group.key
-            for group in columns[0][1].groups
-            if group.summary.has_median
-        }
+        groups = columns[0][1].groups
+
+        def country_of(group):
+            return group.key[0] if levels else group.key
+
+        with_median = {country_of(g) for g in groups if g.summary.has_median}
+        with_estimate = {country_of(g) for g in groups if g.estimate} - with_median
         context.update(
             role=role,
             countries=[(code, names[code]) for code in codes],
             columns=columns,
             # Both charts on one scale, so that dollars and PPP dollars read side by side.
-            highest=charts.highest_shown(
-                group.summary for _, breakdown in columns for group in breakdown.groups
+            highest=charts.highest_drawn(
+                group for _, breakdown in columns for group in breakdown.groups
             ),
-            without_figures=[names[code] for code in codes if code not in with_median],
+            from_estimates=[names[code] for code in codes if code in with_estimate],
+            without_figures=[
+                names[code] for code in codes if code not in with_median | with_estimate
+            ],
             published_ranges=PublishedRange.objects.matching(role=role, levels=levels).filter(
                 country__in=codes
             ),

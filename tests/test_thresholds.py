@@ -101,7 +101,7 @@ def test_landing_compare_and_offer_say_the_median_threshold(client, thresholds):
     assert f"Others, fewer than {COUNT} people each" in role  # the United States' 3
     follows(role)
     compare = text_of(client.get("/compare/", {"role": MLE, "countries": ["NP", "IN"]}))
-    assert f"Fewer than {MEDIAN} people have reported pay in Nepal, India yet" in compare
+    assert f"Fewer than {MEDIAN} people have told us their pay in Nepal, India" in compare
     follows(compare)
     offer = text_of(client.get("/offer/", {"role": MLE, "country": "IN", "amount": "900000"}))
     assert f"Fewer than {MEDIAN} people have told us their pay for this group" in offer

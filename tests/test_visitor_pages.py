@@ -65,8 +65,8 @@ def test_compare_keeps_a_country_without_reports_and_flags_it(client):
     assert '<td class="row-label">Nepal</td> <td class="num" data-label="People">fewer than 5' in (
         page
     )
-    assert "Fewer than 5 people have reported pay in Nepal yet" in page
-    assert "Nepal, senior, monthly" in page  # its published estimates stand in
+    assert "Fewer than 5 people have told us their pay in Nepal, so its row is drawn" in page
+    assert "Nepal, senior, monthly" in page  # all its published estimates are listed
     assert 'aria-label="Country 2"' in page  # every select is named
 
 

@@ -21,16 +21,17 @@ from salaries.figures.choices import (
     source_counts,
 )
 from salaries.figures.criteria import Criteria
-from salaries.figures.offers import (
-    Market,
-    OfferCheck,
-    basis,
-    market,
-    offer,
-    published_ranges,
-    typical_yearly_usd,
-)
+from salaries.figures.offers import Market, OfferCheck, market, offer, typical_yearly_usd
 from salaries.figures.privacy import People, Summary, round_significant
+from salaries.figures.published import (
+    QuotedRange,
+    basis,
+    bounds,
+    estimate,
+    published_ranges,
+    quoted,
+    quoted_all,
+)
 from salaries.figures.releases import ReportSection, release, report_privacy, reports
 from salaries.figures.survey import (
     Breakdown,
@@ -47,9 +48,9 @@ from salaries.figures.survey import (
 
 __all__ = [
     "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Criteria",
-    "ReportSection", "Summary", "by_level", "compare", "export",
-    "basis", "filter_choices", "home", "landing", "list_page", "listing", "market", "offer",
-    "panel", "published_ranges",
+    "QuotedRange", "ReportSection", "Summary", "by_level", "compare", "export",
+    "basis", "bounds", "estimate", "filter_choices", "home", "landing", "list_page", "listing",
+    "market", "offer", "panel", "published_ranges", "quoted", "quoted_all",
     "release", "report_privacy", "reports", "role_countries_with_figures",
     "roles_with_figures", "round_significant", "source_counts", "typical_yearly_usd",
 ]  # fmt: skip

@@ -68,7 +68,7 @@ class Criteria:
         cls, unit: DisplayUnit, role=None, country: str = "", levels=(), employment_types=()
     ):
         """A role, a country and levels (and for offers and job panels an employment basis,
-        figures.offers.basis), as guides, offers and job panels ask for them."""
+        figures.published.basis), as guides, offers and job panels ask for them."""
         countries = (country,) if country else ()
         return cls(
             unit, role=role, countries=countries, levels=tuple(levels),

@@ -4,40 +4,10 @@ from dataclasses import dataclass, field
 
 from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import Summary
+from salaries.figures.published import basis, published_ranges
 from salaries.figures.survey import Group, Panel, panel
-from salaries.models import (
-    EmploymentType,
-    PublishedRange,
-)
+from salaries.models import EmploymentType, PublishedRange
 from salaries.money import Display, DisplayUnit, display_unit
-
-# Employment basis -------------------------------------------------------------------------
-# Full-time and part-time answers are one basis, "salaried": both are employment on a payroll,
-# paid for the job with the employer bearing taxes, leave and equipment, so a yearly salary
-# means the same thing in both (part-time answers are few, and a part-time posting set apart
-# from them would have no market at all). Freelance and contract rates also cover the worker's
-# own overheads and the gaps between engagements, so each is read only against itself. An
-# answer or range that does not state its employment type is, as most are, a salary.
-SALARIED = (EmploymentType.FULL_TIME, EmploymentType.PART_TIME)
-
-
-def basis(employment_type: str) -> tuple[str, ...]:
-    """The employment types a figure of this type is compared with ("" is "not stated")."""
-    if employment_type in PublishedRange.SELF_EMPLOYED:
-        return (employment_type,)
-    return ("", *SALARIED)
-
-
-def published_ranges(role, country: str, levels=(), employment_type: str = ""):
-    """Published ranges for a group, of the same employment basis only: a salaried question
-    (the default) never sees freelance or contract rates, nor those a salaried one."""
-    types = basis(employment_type)
-    ranges = PublishedRange.objects.matching(
-        role=role, country=country, levels=levels, employment_types=[t for t in types if t]
-    )
-    # `matching` lets a range of unstated type through; that is a salary, not a rate.
-    return ranges if "" in types else ranges.exclude(employment_type="")
-
 
 PERCENTILES = [(10, "p10"), (25, "p25"), (50, "median"), (75, "p75"), (90, "p90")]
 

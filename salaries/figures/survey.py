@@ -10,9 +10,8 @@ from salaries import statistics
 from salaries.figures import privacy
 from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import People, Summary
-from salaries.models import (
-    Level,
-)
+from salaries.figures.published import bounds, estimates
+from salaries.models import Level, PublishedRange
 from salaries.money import DisplayUnit
 
 
@@ -24,6 +23,10 @@ class Group:
     label: str
     summary: Summary
     short_label: str = ""  # for a chart, where long names do not fit
+    # A row with too few people for a median stands on its published estimate instead (a
+    # comparison's, figures.published): drawn and listed apart, never mixed into a figure.
+    estimate: PublishedRange | None = None
+    estimate_bounds: tuple = (None, None)  # its yearly low and high in the breakdown's unit
 
     def __post_init__(self):
         self.short_label = self.short_label or self.label
@@ -36,6 +39,8 @@ class Breakdown:
 
     groups: list[Group] = field(default_factory=list)
     others: People | None = None
+    # What the rows rest on together (people, years, sources), for a table's "based on" line.
+    overall: "Panel | None" = None
 
     @property
     def has_figures(self) -> bool:
@@ -117,11 +122,11 @@ def _histogram(criteria: Criteria, distribution: statistics.Distribution) -> His
     return Histogram(bins, People(distribution.count))
 
 
-def _panel(criteria: Criteria) -> Panel:
+def _panel(criteria: Criteria, histogram=True) -> Panel:
     distribution = statistics.summarize(criteria.survey, criteria.unit.value)
     return Panel(
         summary=Summary.of(distribution),
-        histogram=_histogram(criteria, distribution),
+        histogram=_histogram(criteria, distribution) if histogram else None,
         sources=[
             SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
             for s in statistics.sources_of(criteria.survey)
@@ -185,8 +190,10 @@ def by_level(criteria: Criteria) -> Breakdown:
 
 def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit]):
     """For each unit, a row per country asked for (and per level when levels are asked for),
-    in the visitor's order; a country with too few people keeps its row."""
+    in the visitor's order; a country with too few people keeps its row, with its salaried
+    published estimate when a source gives one."""
     names = dict(countries)
+    stand_ins = estimates(role, codes, levels)
     keys = [(code, level) for code in codes for level in levels] if levels else codes
     by = ["employee_country", "level"] if levels else "employee_country"
 
@@ -200,14 +207,21 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
 
     def column(unit):
         criteria = Criteria(unit, role=role, countries=tuple(codes), levels=tuple(levels))
+
+        def compute():
+            breakdown = _breakdown(criteria, by, labels=label, keys=sorted(keys))
+            breakdown.overall = _panel(criteria, histogram=False)
+            return breakdown
+
         # Remembered in one order; shown in the visitor's.
-        breakdown = criteria.remember(
-            "compare", lambda: _breakdown(criteria, by, labels=label, keys=sorted(keys))
-        )
+        breakdown = criteria.remember("compare", compute)
         position = {key: i for i, key in enumerate(keys)}
         breakdown.groups.sort(key=lambda group: position[group.key])
         for group in breakdown.groups:
             group.short_label = short(group.key)
+            if not group.summary.has_median and group.key in stand_ins:
+                group.estimate = stand_ins[group.key]
+                group.estimate_bounds = bounds(group.estimate, unit)
         return breakdown
 
     return [(unit, column(unit)) for unit in units]

@@ -134,11 +134,22 @@ def full_time(name):
 
 @register.inclusion_tag("salaries/includes/spread_chart.html")
 def spread_chart(
-    groups, unit, label, highest=None, marker=None, marker_label="", band_low=None, band_high=None
+    groups,
+    unit,
+    label,
+    highest=None,
+    marker=None,
+    marker_label="",
+    band_low=None,
+    band_high=None,
+    every_group=False,
 ):
     """Percentiles per group as an SVG chart with a value axis; `highest` shares one scale
     between charts read side by side; `marker` marks a figure (an offer); `band_low` and
-    `band_high` shade a range (a job's pay), described in `marker_label`."""
+    `band_high` shade a range (a job's pay), described in `marker_label`; `every_group` keeps
+    a row for each group, even one with no figure (charts.spread_chart)."""
     band = (band_low, band_high) if band_low is not None else None
-    chart = charts.spread_chart(groups, unit, highest=highest, marker=marker, band=band)
+    chart = charts.spread_chart(
+        groups, unit, highest=highest, marker=marker, band=band, every_group=every_group
+    )
     return {"chart": chart, "unit": unit, "chart_label": label, "marker_label": marker_label}
