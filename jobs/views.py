@@ -62,9 +62,15 @@ def job_detail(request, pk, slug):
         "middle_position": market.position((low + high) / 2)
         if market.panel and low is not None
         else None,
-        "ranges": [(r, r.placement(posting.usd_yearly_middle)) for r in market.ranges]
-        if posting.usd_yearly_min
-        else [],
+        "against_ranges": None
+        if market.panel
+        else figures.check_against(
+            market.ranges,
+            posting.level,
+            (posting.pay_min + posting.pay_max) / 2,
+            posting.currency_id,
+            posting.pay_period,
+        ),
         "canonical": request.build_absolute_uri(posting.get_absolute_url()),
     }
     if posting.is_open:

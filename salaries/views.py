@@ -187,6 +187,7 @@ def offer(request):
             unit, role, country, levels, figures.basis(employment_type)
         )
         ranges = figures.published_ranges(role, country, levels, employment_type)
+        typed = (data["amount"], data["currency"].code, data["period"])
         context.update(
             role=role,
             country_name=dict(countries)[country],
@@ -196,7 +197,7 @@ def offer(request):
             as_typed=form.as_typed(),  # the visitor's currency and period first
             check=figures.offer(criteria, unit.yearly_value(converted, data["currency"].code),
                                 converted.usd),
-            ranges=[(r, r.placement(converted.usd)) for r in ranges if converted.usd],
+            against_ranges=figures.check_against(ranges, level, *typed),
         )  # fmt: skip
     return render(request, "salaries/offer.html", context)
 

@@ -57,6 +57,34 @@ def test_the_same_offer_per_month_is_shown_per_month_then_a_year_in_dollars(clie
     assert 'name="confirm_period"' not in page
 
 
+def test_the_offer_per_month_is_placed_within_the_salaried_mid_level_range_in_npr(client):
+    """Too few reports for the group, so the verdict stands on the salaried mid-level
+    published range, said in the visitor's rupees a month, never on freelance rates."""
+    page = text_of(client.get("/offer/", {**NEPAL_OFFER, "period": "month"}))
+    assert (
+        '<p class="stat-sm" data-testid="offer-position">That is within the published range for '
+        "mid-level Machine Learning Engineers in Nepal: "
+        '<span class="nowrap" data-testid="headline-range">NPR 70,000 – NPR 1.6 lakh per month'
+    ) in page
+    assert "says instead: Nepal, mid-level, monthly (<cite>Machine Learning Engineer Salary" in page
+    rows = re.findall(r"<tr> <td data-label=\"Published estimate\">(.*?)</tr>", page)
+    assert rows and all("per month" in row for row in rows), "every range in NPR a month"
+    assert all("freelance" not in row and "contract" not in row for row in rows)
+    assert any(row.startswith("Nepal, mid-level, monthly (3–5 yrs)") for row in rows)
+    # Half as much is below that range; twice as much above it.
+    low = text_of(client.get("/offer/", {**NEPAL_OFFER, "amount": "60,000", "period": "month"}))
+    assert "That is below the published range for mid-level" in low
+    high = text_of(client.get("/offer/", {**NEPAL_OFFER, "amount": "2,40,000", "period": "month"}))
+    assert "That is above the published range for mid-level" in high
+
+
+def test_an_offer_in_dollars_sees_the_ranges_in_dollars_at_the_sources_rate(client):
+    query = {**NEPAL_OFFER, "amount": "1000", "currency": "USD", "period": "month"}
+    page = text_of(client.get("/offer/", query))
+    assert re.search(r'data-testid="headline-range">\$503 – \$1,150 per month', page)
+    assert "converted at the 2025 rate" in page
+
+
 def test_an_offer_without_a_period_is_read_as_the_country_quotes_pay(client):
     page = text_of(client.get("/offer/", NEPAL_OFFER))
     assert "An offer of NPR 1.2 lakh a month" in page

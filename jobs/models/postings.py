@@ -248,10 +248,6 @@ class JobPosting(PrivateLink, Moderated):
         low, high = self.converted_range(table)
         self.usd_yearly_min, self.usd_yearly_max = low.usd, high.usd
 
-    @property
-    def usd_yearly_middle(self):
-        return (self.usd_yearly_min + self.usd_yearly_max) / 2
-
     def converted_range(self, table=None):
         """(minimum, maximum) as salaries.conversion.Converted: yearly, in USD and PPP."""
         table = table or conversion_table()

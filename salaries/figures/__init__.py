@@ -25,7 +25,9 @@ from salaries.figures.offers import Market, OfferCheck, market, offer, typical_y
 from salaries.figures.privacy import People, Summary, round_significant
 from salaries.figures.published import (
     QuotedRange,
+    RangeCheck,
     basis,
+    check_against,
     bounds,
     estimate,
     published_ranges,
@@ -48,7 +50,7 @@ from salaries.figures.survey import (
 
 __all__ = [
     "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Criteria",
-    "QuotedRange", "ReportSection", "Summary", "by_level", "compare", "export",
+    "QuotedRange", "RangeCheck", "ReportSection", "check_against", "Summary", "by_level", "compare", "export",
     "basis", "bounds", "estimate", "filter_choices", "home", "landing", "list_page", "listing",
     "market", "offer", "panel", "published_ranges", "quoted", "quoted_all",
     "release", "report_privacy", "reports", "role_countries_with_figures",

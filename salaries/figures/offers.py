@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import Summary
 from salaries.figures.published import basis, published_ranges
@@ -94,7 +96,7 @@ class Market:
     levels: list[str]  # the group's levels: the job's, or none when broadened to all levels
     employment_type: str = EmploymentType.FULL_TIME  # compared only with its own basis
     panel: Panel | None = None
-    ranges: list = field(default_factory=list)
+    ranges: QuerySet = field(default_factory=PublishedRange.objects.none)
 
     @property
     def figures(self) -> Panel:
@@ -138,7 +140,7 @@ def market(role, country: str, level: str, unit: DisplayUnit, employment_type: s
         if group.summary.has_deciles:
             return Market(unit, levels, employment_type, panel=group)
     ranges = published_ranges(role, country, [level], employment_type)
-    return Market(unit, [level], employment_type, ranges=list(ranges))
+    return Market(unit, [level], employment_type, ranges=ranges)
 
 
 def typical_yearly_usd(role, country: str, employment_type: str = "") -> float | None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from salaries.conversion import ANNUAL_MULTIPLIER, ConversionTable
-from salaries.models import EmploymentType, PayBasis, PublishedRange
+from salaries.models import EmploymentType, PayBasis, Period, PublishedRange, conversion_table
 from salaries.money import DisplayUnit
 
 # Employment basis -------------------------------------------------------------------------
@@ -103,6 +103,11 @@ class QuotedRange:
     def open_ended(self) -> bool:
         return self.range.open_ended
 
+    @property
+    def per(self) -> str:
+        """ "per month": the period as the reader typed it."""
+        return Period(self.period).label
+
 
 def quoted(
     published: PublishedRange, amount, currency: str, period: str, table: ConversionTable
@@ -140,3 +145,20 @@ def quoted(
 def quoted_all(ranges, amount, currency: str, period: str, table: ConversionTable):
     """Each range in the reader's terms, those no rate converts left out."""
     return [q for r in ranges if (q := quoted(r, amount, currency, period, table)) is not None]
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """A figure set against a group's published ranges, each in the reader's terms, and the
+    one that stands for the group (`estimate`) for a plain verdict."""
+
+    ranges: list[QuotedRange]
+    headline: QuotedRange | None
+
+
+def check_against(ranges, level: str, amount, currency: str, period: str) -> RangeCheck:
+    """`amount` (`currency` a `period`) against `ranges` (one basis: published_ranges)."""
+    chosen = estimate(ranges, level)
+    placed = quoted_all(ranges, amount, currency, period, conversion_table())
+    headline = next((q for q in placed if q.range == chosen), None)
+    return RangeCheck(placed, headline)

@@ -145,14 +145,6 @@ class PublishedRange(NormalizedFact):
     def ppp_country(self):
         return self.country.code or None
 
-    def placement(self, usd_yearly) -> str:
-        """Whether a yearly dollar figure is below, within or above this range."""
-        if self.usd_low is not None and usd_yearly < self.usd_low:
-            return "below"
-        if self.usd_high is not None and usd_yearly > self.usd_high and not self.open_ended:
-            return "above"
-        return "within"
-
     @property
     def kind_of_pay(self) -> str:
         """Salaried pay and freelance or contract rates are read apart."""
