@@ -15,6 +15,7 @@ from jobs.models import (
     Workplace,
 )
 from salaries import figures
+from salaries.conversion import ANNUAL_MULTIPLIER
 from salaries.fields import (
     AmountField,
     convertible_currencies,
@@ -24,6 +25,7 @@ from salaries.fields import (
     role_field,
 )
 from salaries.models import City, Period, conversion_table
+from salaries.money import format_money
 from salaries.widgets import PlainSelect
 
 
@@ -229,12 +231,19 @@ class JobPostingForm(forms.ModelForm):
             return
         kind = "yearly" if meant == Period.YEAR else "monthly"
         advice = f"If these are {kind} figures, choose “{Period(meant).label}”"
+        # Said in the employer's own currency (at the latest rate), as they typed it.
+        rate = table.rate(code, year)[1]
+
+        def theirs(usd_yearly, period=Period.YEAR):
+            return format_money(Decimal(usd_yearly) * rate / ANNUAL_MULTIPLIER[period], code)
+
         self.needs_confirmation = True
         self.add_error(
             "pay_period",
-            f"{period_name.capitalize()}, that is about ${middle:,.0f} a year, far from what "
-            f"this role usually earns (about ${typical:,.0f}). {advice}; if the figures are "
-            "right, tick the box below to confirm.",
+            f"{period_name.capitalize()}, that is about {theirs(middle)} a year, far from what "
+            f"this role usually earns (about {theirs(typical)} a year, "
+            f"{theirs(typical, Period.MONTH)} a month). {advice}; if the figures are right, "
+            "tick the box below to confirm.",
         )
 
     def save(self, commit=True):

@@ -1,6 +1,7 @@
 """An offer typed for one period but meant for another: asked about before any verdict, with
 one rule shared with the job form; the period an offer form assumes follows the country."""
 
+import html
 import re
 
 import pytest
@@ -124,3 +125,8 @@ def test_the_job_form_asks_the_same_question_of_a_monthly_range_typed_as_yearly(
     assert response.status_code == 400
     assert "If these are monthly figures, choose “per month”" in page
     assert 'name="confirm_period"' in page
+    # Said in the rupees the employer typed, never in dollars they did not.
+    assert re.search(r"Per year, that is about NPR 1\.4 lakh a year, far from what this role "
+                     r"usually earns \(about NPR [\d.]+ lakh a year, NPR [\d,.]+( lakh)? a month\)",
+                     html.unescape(page))  # fmt: skip
+    assert "$" not in html.unescape(page).split("Per year, that is")[1].split("confirm.")[0]

@@ -23,17 +23,7 @@ from salaries.figures.choices import (
 from salaries.figures.criteria import Criteria
 from salaries.figures.offers import Market, OfferCheck, market, offer, typical_yearly_usd
 from salaries.figures.privacy import People, Summary, round_significant
-from salaries.figures.published import (
-    QuotedRange,
-    RangeCheck,
-    basis,
-    check_against,
-    bounds,
-    estimate,
-    published_ranges,
-    quoted,
-    quoted_all,
-)
+from salaries.figures.published import basis, check_against, published_ranges
 from salaries.figures.releases import ReportSection, release, report_privacy, reports
 from salaries.figures.survey import (
     Breakdown,
@@ -50,9 +40,9 @@ from salaries.figures.survey import (
 
 __all__ = [
     "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Criteria",
-    "QuotedRange", "RangeCheck", "ReportSection", "check_against", "Summary", "by_level", "compare", "export",
-    "basis", "bounds", "estimate", "filter_choices", "home", "landing", "list_page", "listing",
-    "market", "offer", "panel", "published_ranges", "quoted", "quoted_all",
+    "ReportSection", "Summary", "by_level", "check_against", "compare", "export",
+    "basis", "filter_choices", "home", "landing", "list_page", "listing",
+    "market", "offer", "panel", "published_ranges",
     "release", "report_privacy", "reports", "role_countries_with_figures",
     "roles_with_figures", "round_significant", "source_counts", "typical_yearly_usd",
 ]  # fmt: skip

@@ -146,7 +146,8 @@ def market(role, country: str, level: str, unit: DisplayUnit, employment_type: s
 def typical_yearly_usd(role, country: str, employment_type: str = "") -> float | None:
     """About what the role earns a year in dollars on this employment basis (salaried unless
     said): the median in the country, else the middle of its published ranges, else the median
-    anywhere. Only a yardstick, to catch a monthly figure typed as a yearly one; never shown."""
+    anywhere. A yardstick, to catch a monthly figure typed as a yearly one; a form says it only
+    in the currency its user typed."""
     usd = display_unit(Display.USD)
     summary = panel(_group(usd, role, country, (), employment_type)).summary
     if summary.has_median:
