@@ -3,11 +3,15 @@ each time the guide is shown, with the sample size and source beside them.
 
     [[median role=data-scientist country=gb]]            inline: £52,000 (median of 107 people…)
     [[count role=machine-learning-engineer country=np]]  inline: 123 people / fewer than 5 people
+    [[share role=machine-learning-engineer country=us level=entry]]  inline: 89% / fewer than 5
+        (of the level's answers worldwide, those from the country: its weight in "worldwide")
     [[figures role=machine-learning-engineer country=us]]           block: the group's figures
     [[figures role=machine-learning-engineer country=us by=level]]  block: a row per level
     [[compare role=machine-learning-engineer countries=np,in,us unit=ppp]]  block: countries
     [[roles roles=machine-learning-engineer,data-scientist country=us]]     block: roles
     [[ranges role=machine-learning-engineer country=np]]   block: the cited published ranges
+    [[gaps role=ai-engineer]]  block: the pay gaps sources cite, each checked against the survey
+    [[range key=nepal-mid-level-monthly]]     inline: one seed range, NPR 0.7–1.6 lakh per month
 
 `level=` narrows median, count and figures; `unit=usd|ppp|local` chooses the unit (the
 country's currency by default, US dollars without a country). A block marker stands alone on
@@ -26,7 +30,7 @@ from django_countries import countries
 from portal.markdown import render_markdown
 from salaries import figures
 from salaries.models import Level, PublishedRange, Role
-from salaries.money import Display, display_unit
+from salaries.money import Display, display_unit, format_range
 
 MARKER = re.compile(r"\[\[([^\[\]\n]{0,300})\]\]")
 TOKEN = re.compile(r"TALABFIGURE\d+X")
@@ -49,10 +53,13 @@ class Kind:
 KINDS = {
     "median": Kind(("role",), ("country", "level", "unit"), block=False),
     "count": Kind(("role",), ("country", "level"), block=False),
+    "share": Kind(("role", "country"), ("level",), block=False),
+    "gaps": Kind(("role",), ("country",), block=True),
     "figures": Kind(("role",), ("country", "level", "unit", "by"), block=True),
     "compare": Kind(("role", "countries"), ("unit", "level"), block=True),
     "roles": Kind(("roles",), ("country", "level", "unit"), block=True),
     "ranges": Kind(("role",), ("country", "level"), block=True),
+    "range": Kind(("key",), (), block=False),
 }
 
 
@@ -136,6 +143,16 @@ class Marker:
         people = panel.summary.people
         return format_html('<span class="figure">{} {}</span>', people, "people")
 
+    def render_gaps(self):
+        checks = figures.checked_gaps(self.role(), self.country())
+        return render_to_string("salaries/includes/pay_gaps.html", {"pay_gaps": checks})
+
+    def render_share(self):
+        query = figures.Criteria.for_group(display_unit(Display.USD), self.role(), "", self.levels)
+        return format_html(
+            '<span class="figure">{}</span>', figures.country_share(query, self.country())
+        )
+
     def render_figures(self):
         by = self.args.get("by", "")
         if by not in ("", "level"):
@@ -174,6 +191,21 @@ class Marker:
         return render_to_string(
             "careers/markers/ranges.html", {"published_ranges": ranges, "role": self.role()}
         )
+
+    def render_range(self):
+        """A range cited in the prose, written as every page writes it (money.format_range);
+        found by its seed key (published_ranges.csv), so an editor's corrections show."""
+        key = self.args["key"]
+        found = list(PublishedRange.objects.filter(seed_key=key).select_related("currency")[:2])
+        if len(found) != 1:
+            raise MarkerError(f"“{key}” is not the key of one published range.")
+        [published] = found
+        text = format_range(
+            published.low, published.high, published.currency_id,
+            published.open_ended, published.high_from,
+        )  # fmt: skip
+        period = published.get_period_display()
+        return format_html('<span class="figure">{} {}</span>', text, period)
 
     def table(self, breakdown, unit, heading, panel=None):
         context = {"breakdown": breakdown, "unit": unit, "heading": heading, "panel": panel,

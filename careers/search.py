@@ -83,7 +83,7 @@ def known_roles() -> list[figures.Choice]:
         with_figures = {choice.key: choice for choice in figures.filter_choices()["role"]}
         return [
             with_figures.get(slug) or figures.Choice(slug, name, "no figures yet")
-            for slug, name in Role.objects.values_list("slug", "name")
+            for slug, name in Role.objects.listed().values_list("slug", "name")
         ]
 
     return remembered("search:roles", compute, COUNTS, COUNTS_SECONDS)

@@ -23,7 +23,7 @@ class AmountFilter(django_filters.NumberFilter):
 
 class PostingFilter(django_filters.FilterSet):
     role = django_filters.ModelChoiceFilter(
-        queryset=Role.objects.all(), to_field_name="slug", empty_label="Any role",
+        queryset=Role.objects.listed(), to_field_name="slug", empty_label="Any role",
         widget=PlainSelect,
     )  # fmt: skip
     country = django_filters.ChoiceFilter(

@@ -102,6 +102,11 @@ class SpreadRow:
     estimate_high: float | None = None
 
     @property
+    def rough(self) -> bool:
+        """A median that is only a rough guide (reliability): its marks are drawn lighter."""
+        return self.median is not None and self.summary.rough
+
+    @property
     def box_width(self) -> float | None:
         return round(self.p75 - self.p25, 1) if self.p25 is not None else None
 
@@ -142,6 +147,10 @@ class SpreadChart:
     @property
     def has_estimates(self) -> bool:
         return any(row.estimate for row in self.rows)
+
+    @property
+    def has_rough(self) -> bool:
+        return any(row.rough for row in self.rows)
 
     @property
     def band_width(self) -> float | None:

@@ -22,7 +22,7 @@ from salaries.widgets import PlainSelect
 def role_field(**options):
     """A role chosen from a list, by its slug in the URL."""
     return forms.ModelChoiceField(
-        queryset=Role.objects.all(),
+        queryset=Role.objects.listed(),
         to_field_name="slug",
         widget=PlainSelect,
         empty_label="Choose a role",

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
+from salaries import figures
 from salaries.figures import Criteria
 from salaries.forms import offer_choices_with_data
 from salaries.models import (
@@ -51,6 +52,8 @@ class SalaryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         offer_choices_with_data(self, ["role", "country", "city", "industry", "company"])
+        if not figures.experience_known():  # a filter no answer can meet is not offered
+            del self.fields["experience_min"], self.fields["experience_max"]
 
     def filter_fields(self, fixed=()):
         """The bound filter fields, less those a landing page fixes in its URL and those with
@@ -85,7 +88,7 @@ class SalaryFilter(django_filters.FilterSet):
     # duplicate rows: distinct=False spares PostgreSQL a DISTINCT over every matching row.
 
     role = django_filters.ModelChoiceFilter(
-        queryset=Role.objects.all(),
+        queryset=Role.objects.listed(),
         to_field_name="slug",
         empty_label="Any role",
         widget=PlainSelect,
@@ -172,6 +175,7 @@ class SalaryFilter(django_filters.FilterSet):
             "industry": data.get("industry"),
             "year_min": data.get("year_min"),
             "year_max": data.get("year_max"),
+            "years": (data.get("experience_min"), data.get("experience_max")),
             "pay_basis": data.get("pay_basis") or "",
             "employment_types": data.get("employment_type") or [],
         }

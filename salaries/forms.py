@@ -60,6 +60,13 @@ class CompareForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         offer_choices_with_data(self, ["role"])
+        # Countries some figure rests on; any country is still accepted from a shared link.
+        chosen = set(self.data.getlist("countries")) if self.is_bound else set()
+        known = [(c.key, c.label) for c in figures.filter_choices()["country"]]
+        self.fields["countries"].widget.choices = [
+            *((code, name) for code, name in countries if code in chosen - {k for k, _ in known}),
+            *known,
+        ]
 
     def clean_countries(self):
         codes = list(dict.fromkeys(self.cleaned_data["countries"]))  # keep order, drop repeats

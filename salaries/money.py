@@ -20,27 +20,68 @@ LAKH = Decimal(100_000)
 CRORE = Decimal(10_000_000)
 
 
-# Rupees are read in lakh and crore: NPR 12.3 lakh, ₹1.2 crore.
+# Rupees are read in lakh and crore: NPR 12.3 lakh, ₹1.02 crore.
 LAKH_CURRENCIES = {"INR": "₹", "NPR": "NPR "}
+LAKH_UNITS = {"crore": CRORE, "lakh": LAKH}
 
 
-def in_lakh(amount: Decimal) -> str | None:
-    """12.3 lakh, 1.2 crore; None under a lakh."""
-    if abs(amount) < LAKH:
-        return None
-    unit, size = ("crore", CRORE) if abs(amount) >= CRORE else ("lakh", LAKH)
-    return f"{format_decimal(amount / size, '#,##0.#', locale='en_IN')} {unit}"
+def significant(amount) -> Decimal:
+    """`amount` to the significant figures every figure on the site is rounded to."""
+    # Imported here: the figures layer imports this module.
+    from salaries.figures.privacy import round_significant
+
+    return Decimal(str(round_significant(amount)))
 
 
-def format_money(amount, currency: str) -> str:
-    """NPR 12.3 lakh · ₹1.2 crore · NPR 70,000 · $120,000 · €85,000 · CA$130,000 · Int$45,000."""
-    if amount is None:
-        return "–"
+@dataclass(frozen=True)
+class MoneyStyle:
+    """How figures read together are written: all in crore, all in lakh, or all in digits, so
+    a range never mixes two (NPR 0.7–1.6 lakh, not NPR 70,000 – NPR 1.6 lakh)."""
+
+    currency: str
+    unit: str = ""  # "crore" or "lakh"; "" writes digits
+
+    @classmethod
+    def for_figures(cls, currency: str, *amounts) -> "MoneyStyle":
+        """Crore or lakh when the largest figure is at least one of it and the smallest at
+        least a tenth (₹0.5–1.2 crore; but ₹5–120 lakh, not ₹0.05–1.2 crore), figures
+        rounded first (99,95,000 is ₹1 crore); else digits (NPR 35,000 – NPR 65,000)."""
+        if currency not in LAKH_CURRENCIES:
+            return cls(currency)
+        rounded = [abs(significant(amount)) for amount in amounts if amount is not None]
+        for unit, size in LAKH_UNITS.items():
+            if rounded and max(rounded) >= size and min(rounded) >= size / 10:
+                return cls(currency, unit)
+        return cls(currency)
+
+    def number(self, amount) -> str:
+        """In lakh or crore, to the significant figures and no trailing zeros: 5.63, 0.7."""
+        size = LAKH_UNITS[self.unit]
+        return format_decimal(significant(amount) / size, "#,##0.###", locale="en_IN")
+
+    def one(self, amount) -> str:
+        if self.unit:
+            return f"{LAKH_CURRENCIES[self.currency]}{self.number(amount)} {self.unit}"
+        return format_digits(amount, self.currency)
+
+    def span(self, low, high, tight=False) -> str:
+        """From low to high, the currency and unit said once where the unit is lakh or crore;
+        `tight` closes up the dash between digits ($24,000–$30,000), for a span inside a
+        longer range."""
+        if high is None or high == low:
+            return self.one(low)
+        if self.unit:
+            symbol = LAKH_CURRENCIES[self.currency]
+            return f"{symbol}{self.number(low)}–{self.number(high)} {self.unit}"
+        dash = "–" if tight else " – "
+        return f"{self.one(low)}{dash}{self.one(high)}"
+
+
+def format_digits(amount, currency: str) -> str:
+    """NPR 70,000 · NPR 1,50,000 · $120,000 · €85,000 · CA$130,000 · Int$45,000."""
     amount = Decimal(str(amount)).quantize(Decimal(1))
     if currency == "PPP":
         return "Int$" + format_decimal(amount, "#,##0", locale="en")
-    if currency in LAKH_CURRENCIES and (lakh := in_lakh(amount)):
-        return LAKH_CURRENCIES[currency] + lakh
     locale = LOCALE_FOR_CURRENCY.get(currency, "en")
     grouping = "#,##,##0" if locale == "en_IN" else "#,##0"
     # A symbol made of letters (NPR, AED, CHF) reads better with a space after it.
@@ -48,6 +89,29 @@ def format_money(amount, currency: str) -> str:
     return format_currency(
         amount, currency, format=f"¤{space}{grouping}", locale=locale, currency_digits=False
     )
+
+
+def format_money(amount, currency: str) -> str:
+    """NPR 12.3 lakh · ₹1.02 crore · NPR 70,000 · $120,000 · €85,000 · CA$130,000 · Int$45,000."""
+    if amount is None:
+        return "–"
+    return MoneyStyle.for_figures(currency, amount).one(amount)
+
+
+def format_range(low, high, currency: str, open_ended=False, high_from=None) -> str:
+    """A range in one style: NPR 0.7–1.6 lakh · ₹0.5–1.2 crore · $120,000 – $160,000 ·
+    NPR 1.5–2.5 lakh+ (its top left open) · up to $90,000 · £97,500+ · ₹10 lakh to ₹20–25 lakh
+    and $12,000 to $24,000–$30,000 (a top end given as a range of its own, `high_from` to
+    `high`)."""
+    style = MoneyStyle.for_figures(currency, low, high_from, high)
+    if high_from is not None:
+        top = style.span(high_from, high, tight=True)
+        text = f"up to {top}" if low is None else f"{style.one(low)} to {top}"
+    elif low is None:
+        text = f"up to {style.one(high)}"
+    else:
+        text = style.span(low, high)
+    return text + "+" if open_ended else text
 
 
 class Display(TextChoices):
@@ -76,13 +140,13 @@ class DisplayUnit:
 
     def format_compact(self, value) -> str:
         """A chart's axis label, the currency named once in the axis title: 120k, 12 lakh."""
-        amount = Decimal(str(value))
-        if self.code in LAKH_CURRENCIES and (lakh := in_lakh(amount)):
-            return lakh
+        amount = significant(value)
+        if (style := MoneyStyle.for_figures(self.code, amount)).unit:
+            return f"{style.number(amount)} {style.unit}"
         if abs(amount) >= 1_000_000:
-            return f"{format_decimal(amount / 1_000_000, '#,##0.#', locale='en')}M"
+            return f"{format_decimal(amount / 1_000_000, '#,##0.##', locale='en')}M"
         if abs(amount) >= 1_000:
-            return f"{format_decimal(amount / 1_000, '#,##0.#', locale='en')}k"
+            return f"{format_decimal(amount / 1_000, '#,##0.##', locale='en')}k"
         return format_decimal(amount, "#,##0", locale="en")
 
     @property

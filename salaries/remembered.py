@@ -16,7 +16,7 @@ from salaries.models.reference import SourceKind
 # version, which retires everything.
 # Bump when the shape of what views remember changes, so that no server reads figures that a
 # server running other code wrote (gunicorn also moves the reference version when it starts).
-FORMAT = 5
+FORMAT = 6
 REMEMBER_SECONDS = 24 * 3600
 # Counts over every observation (filter options, the home page's totals, the sources table)
 # take a second at a million rows. An approved report moves them by one at most, so they are

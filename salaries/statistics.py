@@ -4,6 +4,7 @@ Nothing here is shown as it is: salaries.figures decides what of it a visitor ma
 Definitions (stated on the methodology page):
 - percentiles use linear interpolation between the two nearest observations, PostgreSQL's
   `percentile_cont`, so the median of 1, 2, 3, 4 is 2.5;
+- order statistics (the r-th smallest of n, for the median's interval) are `percentile_disc`;
 - figures are yearly gross pay in the unit a page shows (salaries.money.DisplayUnit): an SQL
   expression over the stored normalized columns, so the database computes every percentile.
 """
@@ -44,6 +45,13 @@ class Percentiles(Aggregate):
     def as_sql(self, compiler, connection, **extra_context):
         extra_context["fractions"] = f"ARRAY[{self.fractions}]::float8[]"
         return super().as_sql(compiler, connection, **extra_context)
+
+
+class OrderStatistics(Percentiles):
+    """percentile_disc(ARRAY[...]): the observations themselves at those fractions, not
+    interpolated between them."""
+
+    function = "percentile_disc"
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,18 @@ def summarize(observations, value) -> Distribution:
         year_max=Max("year"),
     )
     return _distribution(row)
+
+
+def order_statistics(observations, value, count: int, ranks) -> list[float]:
+    """The ranks-th smallest pays (1 is the lowest) of a queryset of `count` observations with
+    pay, in one query. A second query: an ordered-set aggregate's fractions must be the same for
+    the whole group, so they cannot be worked out from its count in the query that counts it."""
+    # percentile_disc(f) is the observation at rank ceil(f * count); half a rank below keeps
+    # rounding in f from landing on the next rank up.
+    fractions = [(rank - 0.5) / count for rank in ranks]
+    observations, value = with_pay(observations, value)
+    row = observations.aggregate(values=OrderStatistics(value, fractions))
+    return [float(v) for v in row["values"]]
 
 
 @dataclass

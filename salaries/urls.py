@@ -1,12 +1,12 @@
 from django.urls import path, re_path
 
-from salaries import views
+from salaries import downloads, views
 
 app_name = "salaries"
 
 urlpatterns = [
     path("salaries/", views.salary_list, name="list"),
-    path("salaries/export.csv", views.export_csv, name="export"),
+    path("salaries/export.csv", downloads.export_csv, name="export"),
     path("salaries/find/", views.find, name="find"),
     path("salaries/submit/", views.submit_report, name="submit"),
     path("salaries/submit/thanks/", views.submit_thanks, name="submit_thanks"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("offer/", views.offer, name="offer"),
     path("methodology/", views.methodology, name="methodology"),
+    path("methodology/roles.csv", downloads.role_titles_csv, name="role_titles"),
 ]

@@ -1,9 +1,8 @@
-import csv
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,9 +20,9 @@ from salaries.forms import CompareForm, FindForm, OfferForm, SalaryReportForm, W
 from salaries.models import (
     EmploymentType,
     Level,
-    PublishedPayGap,
     PublishedRange,
     Role,
+    RoleAlias,
     SalaryObservation,
     SalaryReport,
 )
@@ -83,10 +82,23 @@ def landing_page_scopes(request, role_slug, country_code=None) -> list[str]:
     return [landing_scope(request, role_slug, country_code), *landing_scopes()]
 
 
+def role_moved(old_slug, country_code):
+    """A title that had a role page of its own before titles were mapped to roles is sent on
+    to its role's page (at the title's level); a title that names no role has no page."""
+    alias = RoleAlias.objects.filter(slug=old_slug, role__general=False).first()
+    if alias is None:
+        raise Http404("No such role")
+    args = [alias.role.slug, *([country_code] if country_code else [])]
+    url = reverse("salaries:role_country" if country_code else "salaries:role", args=args)
+    return redirect(f"{url}?level={alias.level}" if alias.level else url, permanent=True)
+
+
 @require_safe
 @public_page(landing_page_scopes)
 def role_landing(request, role_slug, country_code=None):
-    role = get_object_or_404(Role, slug=role_slug)
+    role = Role.objects.listed().filter(slug=role_slug).first()
+    if role is None:
+        return role_moved(role_slug, country_code)
     country = (country_code or "").upper()
     if country_code and (country_code != country_code.lower() or country not in countries):
         raise Http404("No such country")
@@ -112,7 +124,7 @@ def role_landing(request, role_slug, country_code=None):
             landing=landing,
             panel=landing.panel,
             published_ranges=published_ranges(filterset),
-            pay_gaps=PublishedPayGap.objects.involving(role, country),
+            pay_gaps=figures.checked_gaps(role, country),
             reports=figures.reports(role, country, criteria.unit) if country else None,
         )
     return render(request, "salaries/landing.html", context)
@@ -202,70 +214,14 @@ def offer(request):
     return render(request, "salaries/offer.html", context)
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-EXPORT_FIELDS = [
-    ("role", "role__name"),
-    ("level", "level"),
-    ("years_experience", "years_experience"),
-    ("employment_type", "employment_type"),
-    ("employee_country", "employee_country"),
-    ("company_country", "company_country"),
-    ("company_size", "company_size"),
-    ("remote_ratio", "remote_ratio"),
-    ("year", "year"),
-    ("amount", "amount"),
-    ("currency", "currency_id"),
-    ("period", "period"),
-    ("yearly_amount", "yearly_amount"),
-    ("usd_yearly", "usd_yearly"),
-    ("ppp_yearly", "ppp_yearly"),
-    ("source", "source__title"),
-    ("licence", "source__licence"),
-]
-
-
-@require_safe
-def export_csv(request):
-    filterset = SalaryFilter(request.GET, queryset=SalaryObservation.objects.all())
-    refused = {"form": filterset.form, "filter_fields": filterset.form.filter_fields()}
-    if not filterset.is_valid():
-        return render(request, "salaries/list.html", refused, status=400)
-    rows = figures.export(filterset.criteria(), filterset.ordering)
-    if rows is None:
-        refused["export_refused"] = True
-        return render(request, "salaries/list.html", refused, status=400)
-    writer = csv.writer(Echo())
-    values = rows.values_list(*(path for _, path in EXPORT_FIELDS)).iterator(2000)
-    header = [name for name, _ in EXPORT_FIELDS]
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _with_header(header, values)), content_type="text/csv"
-    )
-    response["Content-Disposition"] = 'attachment; filename="talab-salaries.csv"'
-    return response
-
-
-def _with_header(header, rows):
-    yield header
-    for row in rows:
-        yield [spreadsheet_safe(value) for value in row]
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted: job titles are free
-    text from surveys and users."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_safe
 @public_page(versions.ALL)
 def methodology(request):
-    context = {"sources": figures.source_counts(), "privacy": figures.report_privacy()}
+    context = {
+        "sources": figures.source_counts(),
+        "privacy": figures.report_privacy(),
+        "role_count": Role.objects.listed().count(),
+    }
     return render(request, "salaries/methodology.html", context)
 
 

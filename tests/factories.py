@@ -121,3 +121,16 @@ class JobPostingFactory(factory.django.DjangoModelFactory):
     apply_url = "https://example.com/apply"
     date_posted = factory.LazyFunction(date.today)
     valid_through = factory.LazyAttribute(lambda o: (o.date_posted or date.today()) + timedelta(60))
+
+
+def survey_answers(amounts, role="machine-learning-engineer", country="US", **fields):
+    """Survey answers of a role (by slug), one per amount, in US dollars a year, from one
+    survey source: the figures pages compute from these."""
+    role = Role.objects.get(slug=role)
+    survey = SourceFactory(key="survey", title="A survey")
+    for amount in amounts:
+        value = Decimal(amount)
+        SalaryObservationFactory(
+            role=role, source=survey, employee_country=country, amount=value, usd_yearly=value,
+            yearly_amount=value, **fields,
+        )  # fmt: skip

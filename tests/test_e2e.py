@@ -488,9 +488,7 @@ def test_an_employer_posts_a_job_a_moderator_approves_it_and_a_visitor_finds_it(
     page.wait_for_url(re.compile(r"/jobs/\?.*country=NP"))
     sync_api.expect(page.get_by_test_id("posting")).to_have_count(1)
     page.get_by_role("link", name="Senior MLOps engineer").click()
-    sync_api.expect(page.get_by_test_id("posted-range")).to_have_text(
-        "NPR 2.5 lakh – NPR 3.5 lakh per month"
-    )
+    sync_api.expect(page.get_by_test_id("posted-range")).to_have_text("NPR 2.5–3.5 lakh per month")
     market = page.get_by_test_id("market")
     sync_api.expect(market).to_contain_text("Senior Machine Learning Engineers in Nepal")
     sync_api.expect(page.get_by_test_id("placement")).to_contain_text("within the market")

@@ -290,3 +290,40 @@ def test_a_marker_inside_a_link_address_is_dropped_not_spliced_into_the_tag(clie
     page = text_of(client.get("/guides/marked/"))
     assert '<a href="' in page and "<span" not in page.split('<a href="', 1)[1].split(">", 1)[0]
     assert "TALABFIGURE" not in page
+
+
+def test_a_worldwide_figure_says_how_much_of_it_one_country_is(client):
+    """ "Over every country" rests mostly on American answers: the share marker says how much,
+    counted from the same rows the median uses."""
+    us_engineers(24)  # 12 mid, 12 senior, all in the US (the factory's country)
+    role = Role.objects.get(slug="machine-learning-engineer")
+    for _ in range(6):
+        SalaryObservationFactory(role=role, level="senior", employee_country="IN")
+    guide_with(
+        "Seniors: [[share role=machine-learning-engineer country=us level=senior]] from the US; "
+        "Nepal: [[share role=machine-learning-engineer country=np level=senior]].\n"
+    )
+    page = text_of(client.get("/guides/marked/"))
+    assert 'Seniors: <span class="figure">67%</span> from the US' in page  # 12 of 18
+    assert 'Nepal: <span class="figure">fewer than 5</span>.' in page  # never "0%"
+
+
+def test_the_seed_guides_claim_nothing_about_every_country_unqualified():
+    for path in Path("careers/seed").glob("*.md"):
+        text = path.read_text()
+        assert "entry-level pay across all countries" not in text, path
+        assert "worldwide survey median" not in text and "the lead narrows" not in text, path
+
+
+def test_a_guide_shows_a_cited_gap_with_what_the_survey_says(client):
+    role = Role.objects.get(slug="machine-learning-engineer")
+    ai = Role.objects.get(slug="ai-engineer")
+    for _ in range(6):
+        SalaryObservationFactory(role=role, amount=Decimal(100_000), usd_yearly=Decimal(100_000))
+        SalaryObservationFactory(role=ai, amount=Decimal(90_000), usd_yearly=Decimal(90_000))
+    guide_with("The claim:\n\n[[gaps role=ai-engineer]]\n")
+    page = text_of(client.get("/guides/marked/"))
+    assert "10–15% above Machine Learning Engineer pay worldwide" in page
+    assert "The survey answers say otherwise: the median salaried AI Engineer is paid 10% less" in (
+        page
+    )

@@ -69,12 +69,12 @@ def test_a_salaried_posting_is_never_placed_against_freelance_or_contract_ranges
 
 def test_a_postings_ranges_are_shown_in_its_own_currency_and_period(client, role):
     """NPR 1-1.4 lakh a month: its middle, NPR 1.2 lakh, is within the salaried ranges as
-    they are quoted (NPR 88,000-1.76 lakh and 1.1-1.54 lakh a month)."""
+    they are quoted (NPR 0.88-1.76 lakh and 1.1-1.54 lakh a month)."""
     page = posting_page(client, role, "full_time")
     table = page[page.index('data-testid="range-placements"') :]
     table = table[: table.index("</table>")]
-    assert "NPR 88,000 – NPR 1.8 lakh per month" in table
-    assert "NPR 1.1 lakh – NPR 1.5 lakh per month" in table
+    assert "NPR 0.88–1.76 lakh per month" in table
+    assert "NPR 1.1–1.54 lakh per month" in table
     assert table.count("<strong>within</strong>") == 2
 
 

@@ -65,7 +65,7 @@ def test_the_offer_per_month_is_placed_within_the_salaried_mid_level_range_in_np
     assert (
         '<p class="stat-sm" data-testid="offer-position">That is within the published range for '
         "mid-level Machine Learning Engineers in Nepal: "
-        '<span class="nowrap" data-testid="headline-range">NPR 70,000 – NPR 1.6 lakh per month'
+        '<span class="nowrap" data-testid="headline-range">NPR 0.7–1.6 lakh per month'
     ) in page
     assert "says instead: Nepal, mid-level, monthly (<cite>Machine Learning Engineer Salary" in page
     rows = re.findall(r"<tr> <td data-label=\"Published estimate\">(.*?)</tr>", page)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from salaries.models import (
@@ -189,7 +189,7 @@ def test_the_loader_files_a_title_under_the_role_it_was_merged_into():
 
     role = Role.objects.create(name="Sonar Signal Engineer")
     Role.objects.create(name="Hydrophone Analyst").merge_into(role)
-    assert role_named("hydrophone analyst") == role
-    assert role_named("sonar signal engineer") == role
-    created = role_named("Sonar Prompt Engineer")
-    assert created.name == "Sonar Prompt Engineer" and created.family == "ml_ai"
+    assert role_named("hydrophone analyst", "ranges.csv", 2) == role
+    assert role_named("sonar signal engineer", "ranges.csv", 2) == role
+    with pytest.raises(CommandError, match="ranges.csv, line 3: no role 'Sonar Prompt Engineer'"):
+        role_named("Sonar Prompt Engineer", "ranges.csv", 3)

@@ -179,7 +179,7 @@ def test_landing_page_has_headline_breakdowns_citations_and_metadata(client):
     assert 'name="description" content="Machine Learning Engineers in Nepal earn a median' in page
     assert "By level" in page and "By year" in page
     assert "By city" not in page  # no city is recorded: no empty section
-    assert "NPR 70,000 – NPR 1.6 lakh per month" in page  # the seed range, as published
+    assert "NPR 0.7–1.6 lakh per month" in page  # the seed range, as published
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page).group(1))
     assert ld["@type"] == "Occupation" and ld["name"] == "Machine Learning Engineer"
     distribution = ld["estimatedSalary"]
@@ -273,7 +273,9 @@ def test_query_count_does_not_grow_with_the_data(
     observe(25, country="NP")  # enough for every figure, the histogram too
     observe(25, country="IN")
     observe(25, country="US")
-    with django_assert_max_num_queries(60) as few:  # cold: figures computed and remembered
+    # Cold: figures computed and remembered (each remembered figure costs about five cache
+    # queries besides its own); what matters is that the count does not grow with the data.
+    with django_assert_max_num_queries(80) as few:
         client.get(url, query)
     with django_capture_on_commit_callbacks(execute=True):  # retires remembered figures
         SalaryObservationFactory.create_batch(

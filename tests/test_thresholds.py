@@ -98,7 +98,7 @@ def test_landing_compare_and_offer_say_the_median_threshold(client, thresholds):
     assert f"Fewer than {MEDIAN} people have told us their pay for this group yet" in landing
     follows(landing)
     role = text_of(client.get(f"/salaries/{MLE}/"))
-    assert f"Others, fewer than {COUNT} people each" in role  # the United States' 3
+    assert f"1 more country, fewer than {COUNT} people" in role  # the United States' 3
     follows(role)
     compare = text_of(client.get("/compare/", {"role": MLE, "countries": ["NP", "IN"]}))
     assert f"Fewer than {MEDIAN} people have told us their pay in Nepal, India" in compare

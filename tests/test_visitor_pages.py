@@ -4,14 +4,13 @@ checked against the market, every country kept in a comparison, honest ranges.""
 import random
 import re
 import statistics as py_statistics
-from decimal import Decimal
 
 import pytest
 
 from careers.models import Guide
 from salaries.figures import round_significant
-from salaries.models import Role
-from tests.factories import SalaryObservationFactory, SourceFactory
+from salaries.remembered import data_changed
+from tests.factories import survey_answers
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -23,14 +22,7 @@ def text_of(response) -> str:
 
 
 def observe(amounts, country="US", **fields):
-    role = Role.objects.get(slug=MLE)
-    survey = SourceFactory(key="survey", title="A survey")
-    for amount in amounts:
-        value = Decimal(amount)
-        SalaryObservationFactory(
-            role=role, source=survey, employee_country=country, amount=value, usd_yearly=value,
-            yearly_amount=value, **fields,
-        )  # fmt: skip
+    survey_answers(amounts, MLE, country, **fields)
 
 
 def test_nepal_opens_on_the_published_estimates_with_their_citation(client):
@@ -50,7 +42,7 @@ def test_nepal_opens_on_the_published_estimates_with_their_citation(client):
 
 def test_open_ended_ranges_keep_their_plus_in_every_column(client):
     page = text_of(client.get(f"/salaries/{MLE}/np/"))
-    assert "NPR 1.5 lakh – NPR 2.5 lakh+ per month" in page
+    assert "NPR 1.5–2.5 lakh+ per month" in page
     usd = re.search(r"\$12,\d{3} – \$21,\d{3}\+", page)
     assert usd, "the dollar column keeps the + too"
     assert "£97,500+ per year" in text_of(client.get(f"/salaries/{MLE}/gb/"))
@@ -186,3 +178,59 @@ def test_guides_carry_no_maintainer_note(client):
     call_command("load_guides")
     for guide in Guide.objects.all():
         assert "verify" not in text_of(client.get(guide.get_absolute_url())).lower()
+
+
+def test_the_others_row_says_what_it_holds(client):
+    """Countries past the top 15 are folded in even with 5 or more people each (Latvia's 10),
+    with those under 5: the row counts both and says so."""
+    codes = ["US", "GB", "CA", "DE", "FR", "ES", "NL", "IN", "AU", "BR", "MX", "PL", "PT",
+             "IE", "CH", "LV", "FI"]  # fmt: skip
+    for rank, code in enumerate(codes):
+        observe([100_000] * (40 - rank), country=code)  # 40, 39 ... 24 people
+    observe([100_000] * 2, country="NP")
+    page = text_of(client.get(f"/salaries/{MLE}/"))
+    # LV has 25, FI 24, NP 2: three countries, 51 people.
+    assert '<td class="row-label" data-testid="others">3 more countries, 51 people</td>' in page
+
+
+def test_a_filter_the_data_cannot_answer_is_not_offered(client, django_capture_on_commit_callbacks):
+    observe([100_000] * 6, country="IN")
+    page = text_of(client.get("/salaries/", {"role": MLE}))
+    assert "Years of experience from" not in page  # no survey answer states them
+    observe([100_000], country="IN", years_experience=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        data_changed()  # as an import does
+    page = text_of(client.get("/salaries/", {"role": MLE}))
+    assert "Years of experience from" in page
+
+
+def test_published_ranges_follow_the_experience_filter(client):
+    observe([100_000], country="NP", years_experience=4)
+    query = {"role": MLE, "country": "NP"}
+    every = text_of(client.get("/salaries/", query))
+    assert "Nepal, mid-level, monthly (3–5 yrs)" in every
+    juniors = text_of(client.get("/salaries/", {**query, "experience_max": "2"}))
+    assert "Nepal, mid-level, monthly (3–5 yrs)" not in juniors
+    assert "Nepal, entry-level, monthly" in juniors  # states no band: it speaks for every one
+
+
+def survey_of(slug, amounts, country="US"):
+    survey_answers(amounts, slug, country)
+
+
+@pytest.mark.parametrize(
+    ("ai_pay", "verdict"),
+    [
+        (80_000, "say otherwise: the median salaried AI Engineer is paid 20% less than"),
+        (112_000, "agree: the median salaried AI Engineer is paid 12% more than"),
+    ],
+)
+def test_a_cited_pay_gap_is_checked_against_the_survey(client, ai_pay, verdict):
+    """The article says AI engineers earn 10-15% more than ML engineers worldwide; the page
+    says whether the survey's own medians (worldwide, salaried) bear it out."""
+    survey_of(MLE, [100_000] * 6, country="IN")
+    survey_of("ai-engineer", [ai_pay] * 7, country="GB")
+    page = text_of(client.get("/salaries/ai-engineer/"))
+    assert "10–15% above Machine Learning Engineer pay worldwide" in page
+    assert f"The survey answers {verdict} the median Machine Learning Engineer worldwide " in page
+    assert "(7 and 6 people)" in page

@@ -14,6 +14,7 @@ count, filter or decide whether a number may be shown.
 
 from salaries.figures.choices import (
     Choice,
+    experience_known,
     filter_choices,
     home,
     role_countries_with_figures,
@@ -21,6 +22,7 @@ from salaries.figures.choices import (
     source_counts,
 )
 from salaries.figures.criteria import Criteria
+from salaries.figures.gaps import GapCheck, checked_gaps
 from salaries.figures.offers import Market, OfferCheck, market, offer, typical_yearly_usd
 from salaries.figures.privacy import People, Summary, round_significant
 from salaries.figures.published import basis, check_against, published_ranges
@@ -31,6 +33,7 @@ from salaries.figures.survey import (
     Panel,
     by_level,
     compare,
+    country_share,
     export,
     landing,
     list_page,
@@ -39,10 +42,10 @@ from salaries.figures.survey import (
 )
 
 __all__ = [
-    "Breakdown", "Choice", "Group", "Market", "OfferCheck", "Panel", "People", "Criteria",
-    "ReportSection", "Summary", "by_level", "check_against", "compare", "export",
-    "basis", "filter_choices", "home", "landing", "list_page", "listing",
-    "market", "offer", "panel", "published_ranges",
-    "release", "report_privacy", "reports", "role_countries_with_figures",
-    "roles_with_figures", "round_significant", "source_counts", "typical_yearly_usd",
+    "Breakdown", "Choice", "Criteria", "GapCheck", "Group", "Market", "OfferCheck", "Panel",
+    "People", "ReportSection", "Summary", "basis", "by_level", "check_against", "checked_gaps",
+    "compare", "country_share", "experience_known", "export", "filter_choices", "home",
+    "landing", "list_page", "listing", "market", "offer", "panel", "published_ranges",
+    "release", "report_privacy", "reports", "role_countries_with_figures", "roles_with_figures",
+    "round_significant", "source_counts", "typical_yearly_usd",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from salaries.figures import privacy
 from salaries.figures.privacy import People
 from salaries.figures.releases import people_released
 from salaries.models import (
+    GENERAL_ROLE_SLUG,
     PublishedRange,
     Role,
     SalaryObservation,
@@ -27,8 +28,10 @@ def home() -> dict:
         survey = SalaryObservation.objects.survey()
         total = survey.count()
         by_role = statistics.counts_by(["role"], survey)
-        top = sorted((n, pk) for pk, n in by_role.items() if n >= privacy.MIN_COUNT)[-12:][::-1]
-        roles = Role.objects.in_bulk([pk for _, pk in top])
+        roles = Role.objects.listed().in_bulk(by_role)
+        top = sorted(
+            (n, pk) for pk, n in by_role.items() if n >= privacy.MIN_COUNT and pk in roles
+        )[-12:][::-1]
         return {
             "popular_roles": [(roles[pk], n) for n, pk in top],
             "report_count": total,
@@ -74,11 +77,12 @@ def filter_choices() -> dict[str, list[Choice]]:
 
     def compute():
         names = dict(countries)
-        role_names = dict(Role.objects.values_list("slug", "name"))
+        role_names = dict(Role.objects.listed().values_list("slug", "name"))
         survey = SalaryObservation.objects.survey()
 
         def with_ranges(counts, ranged, name_of):
-            counts = {key: n for key, n in counts.items() if n >= privacy.MIN_COUNT}
+            # (Only what has a name: the general role is never offered as a role.)
+            counts = {k: n for k, n in counts.items() if n >= privacy.MIN_COUNT and k in name_of}
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
             return [
                 Choice(key, name_of[key],
@@ -115,12 +119,22 @@ def filter_choices() -> dict[str, list[Choice]]:
     return remembered("filter-choices", compute, COUNTS, COUNTS_SECONDS)
 
 
+def experience_known() -> bool:
+    """Whether any survey answer states years of experience: if none does (the aijobs.net
+    survey does not), a filter on it could only ever answer "fewer than 5"."""
+
+    def compute():
+        return SalaryObservation.objects.survey().filter(years_experience__isnull=False).exists()
+
+    return remembered("experience-known", compute, COUNTS, COUNTS_SECONDS)
+
+
 def roles_with_figures():
     """Slugs of roles whose page shows figures: a median, or a published range."""
     counts = statistics.counts_by(["role__slug"], SalaryObservation.objects.survey())
     observed = {key for key, n in counts.items() if n >= privacy.MIN_MEDIAN}
     ranged = set(PublishedRange.objects.values_list("role__slug", flat=True))
-    return sorted(observed | ranged)
+    return sorted((observed | ranged) - {GENERAL_ROLE_SLUG})
 
 
 def role_countries_with_figures() -> list[tuple[str, str]]:
@@ -129,4 +143,4 @@ def role_countries_with_figures() -> list[tuple[str, str]]:
     counts = statistics.counts_by(["role__slug", "employee_country"], survey)
     observed = {key for key, n in counts.items() if n >= privacy.MIN_MEDIAN}
     ranged = PublishedRange.objects.exclude(country="").values_list("role__slug", "country")
-    return sorted(observed | set(ranged))
+    return sorted(key for key in observed | set(ranged) if key[0] != GENERAL_ROLE_SLUG)

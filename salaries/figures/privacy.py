@@ -3,7 +3,8 @@
 Survey figures (rows their source published one by one): a count below MIN_COUNT reads
 "fewer than MIN_COUNT"; the median needs MIN_MEDIAN people, the quartiles MIN_QUARTILES, the
 10th and 90th percentiles and the histogram MIN_DECILES; every statistic is rounded to
-SIGNIFICANT_FIGURES significant figures.
+SIGNIFICANT_FIGURES significant figures. The median's interval (salaries.figures.reliability)
+only between the percentiles shown (interval_ranks).
 
 Report figures (released with differential privacy, salaries.figures.releases): the
 parameters below the survey's, with what they cost in privacy.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from salaries import statistics
+from salaries.figures.reliability import ROUGH, median_interval_ranks, reliability_of
 
 MIN_COUNT = 5
 MIN_MEDIAN = 5
@@ -56,6 +58,26 @@ DELTA_TOTAL = DELTA * MAX_RELEASES
 PAY_BOUNDS = (300.0, 5_000_000.0)
 
 
+def interval_ranks(n: int) -> tuple[int, int] | None:
+    """The ranks of the order statistics that bound the median's interval of n people
+    (reliability.median_interval_ranks), when they may be shown; else None.
+
+    Each end is one person's pay. For few people the ends are the lowest and the highest pay,
+    which no rule ever shows, so an end is shown only at a rank inside what the outermost shown
+    percentiles already span: the 10th to the 90th once they are shown, the 25th to the 75th
+    from MIN_QUARTILES, nothing before. percentile_cont reads the percentile f of n values at
+    position 1 + f (n - 1), so a rank at or past it is a pay at or past the shown percentile.
+    The interval appears from 17 people (ranks 5 and 13, the quartiles' own), then from 20.
+    """
+    ranks = median_interval_ranks(n)
+    if ranks is None or n < MIN_QUARTILES:
+        return None
+    outermost = 0.10 if n >= MIN_DECILES else 0.25
+    lowest, highest = 1 + outermost * (n - 1), n - outermost * (n - 1)
+    low_rank, high_rank = ranks
+    return ranks if lowest <= low_rank and high_rank <= highest else None
+
+
 def listed_one_by_one(count: int) -> bool:
     """Whether survey answers matching a question may be listed and exported row by row:
     never a handful of people (reports never are)."""
@@ -88,12 +110,20 @@ class Summary:
     p90: float | None = None
     year_min: int | None = None
     year_max: int | None = None
+    # The median's interval (reliability.median_interval_ranks), where interval_ranks allows it.
+    interval_low: float | None = None
+    interval_high: float | None = None
 
     @classmethod
-    def of(cls, distribution: statistics.Distribution) -> "Summary":
+    def of(
+        cls, distribution: statistics.Distribution, interval: list[float] | None = None
+    ) -> "Summary":
+        """`interval`: the order statistics at interval_ranks(count), asked for only when it
+        gives ranks (statistics.order_statistics); a breakdown's rows go without."""
         n, d = distribution.count, distribution
         r = round_significant
         quartiles, deciles = n >= MIN_QUARTILES, n >= MIN_DECILES
+        interval_low, interval_high = interval or (None, None)
         return cls(
             people=People(n),
             p10=r(d.p10) if deciles else None,
@@ -103,6 +133,8 @@ class Summary:
             p90=r(d.p90) if deciles else None,
             year_min=d.year_min if n >= MIN_COUNT else None,
             year_max=d.year_max if n >= MIN_COUNT else None,
+            interval_low=r(interval_low),
+            interval_high=r(interval_high),
         )
 
     @property
@@ -116,3 +148,18 @@ class Summary:
     @property
     def has_deciles(self) -> bool:
         return self.p10 is not None
+
+    @property
+    def has_interval(self) -> bool:
+        return self.interval_low is not None
+
+    @property
+    def reliability(self) -> str:
+        """How far the median can be trusted ("rough guide", "fair guide", "solid guide"), as
+        pages print it beside the median; "" without one."""
+        return reliability_of(self.people.exact) if self.has_median else ""
+
+    @property
+    def rough(self) -> bool:
+        """A median that is only a rough guide (a chart draws it lighter)."""
+        return self.reliability == ROUGH

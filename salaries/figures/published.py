@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django_countries import countries
 
 from salaries.conversion import ANNUAL_MULTIPLIER, ConversionTable
-from salaries.models import EmploymentType, PayBasis, Period, PublishedRange, conversion_table
+from salaries.figures.criteria import Criteria
+from salaries.figures.privacy import People, Summary
+from salaries.models import (
+    EmploymentType,
+    Level,
+    PayBasis,
+    Period,
+    PublishedRange,
+    conversion_table,
+)
 from salaries.money import DisplayUnit
 
 # Employment basis -------------------------------------------------------------------------
@@ -100,10 +110,6 @@ class QuotedRange:
     rate_year: int | None  # the year of the rate it was converted at; None when not converted
 
     @property
-    def open_ended(self) -> bool:
-        return self.range.open_ended
-
-    @property
     def per(self) -> str:
         """ "per month": the period as the reader typed it."""
         return Period(self.period).label
@@ -162,3 +168,48 @@ def check_against(ranges, level: str, amount, currency: str, period: str) -> Ran
     placed = quoted_all(ranges, amount, currency, period, conversion_table())
     headline = next((q for q in placed if q.range == chosen), None)
     return RangeCheck(placed, headline)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A group's median that none of its published ranges holds: the facts of the sentence a
+    page warns with."""
+
+    people: People
+    placement: str  # "above" or "below" every range, or "between" them, inside none
+    role: str
+    country: str  # its name
+    level: str  # the level's name when the group is one level's; "" otherwise
+
+
+def disagreement(criteria: Criteria, summary: Summary) -> Disagreement | None:
+    """When the group is one role in one country, its shown median set against every published
+    range of its role, country, levels and employment basis, in the page's unit; None when one
+    range holds it (an open "+" top holds everything above its low), or none can be compared."""
+    if not (summary.has_median and criteria.role and len(criteria.countries) == 1):
+        return None
+    if len({basis(t) for t in criteria.employment_types}) > 1:
+        return None  # salaries and freelance rates together: no one basis to compare with
+    (country,) = criteria.countries
+    employment_type = criteria.employment_types[0] if criteria.employment_types else ""
+    sides = set()
+    for published in published_ranges(criteria.role, country, criteria.levels, employment_type):
+        low, high = bounds(published, criteria.unit)
+        if low is None and high is None:
+            continue  # no rate or factor converts it into the page's unit
+        if low is not None and summary.median < low:
+            sides.add("below")
+        elif high is not None and not published.open_ended and summary.median > high:
+            sides.add("above")
+        else:
+            return None
+    if not sides:
+        return None
+    (level,) = criteria.levels if len(criteria.levels) == 1 else ("",)
+    return Disagreement(
+        people=summary.people,
+        placement=sides.pop() if len(sides) == 1 else "between",
+        role=criteria.role.name,
+        country=dict(countries)[country],
+        level=Level.label_for(level) if level else "",
+    )

@@ -10,7 +10,7 @@ from salaries import statistics
 from salaries.figures import privacy
 from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import People, Summary
-from salaries.figures.published import bounds, estimates
+from salaries.figures.published import Disagreement, bounds, disagreement, estimates
 from salaries.models import Level, PublishedRange
 from salaries.money import DisplayUnit
 
@@ -39,6 +39,7 @@ class Breakdown:
 
     groups: list[Group] = field(default_factory=list)
     others: People | None = None
+    others_groups: int = 0  # how many groups `others` folds together
     # What the rows rest on together (people, years, sources), for a table's "based on" line.
     overall: "Panel | None" = None
 
@@ -76,6 +77,9 @@ class Panel:
     summary: Summary
     histogram: Histogram | None
     sources: list[SourceShare]
+    # Its median against the published ranges, for one role in one country (remembered with
+    # it: a published range's change retires every remembered figure, salaries.remembered).
+    disagreement: Disagreement | None = None
 
 
 def _breakdown(
@@ -104,11 +108,12 @@ def _breakdown(
         return Breakdown(listed + list(found.values()))
     groups.sort(key=order)
     shown = [g for g in groups if g.summary.people.shown]
-    hidden = sum(g.summary.people.exact for g in groups if not g.summary.people.shown)
+    folded = [g for g in groups if not g.summary.people.shown]
     if limit is not None:
-        hidden += sum(g.summary.people.exact for g in shown[limit:])
+        folded += shown[limit:]
         shown = shown[:limit]
-    return Breakdown(shown, People(hidden) if hidden else None)
+    hidden = sum(g.summary.people.exact for g in folded)
+    return Breakdown(shown, People(hidden) if hidden else None, len(folded))
 
 
 def _histogram(criteria: Criteria, distribution: statistics.Distribution) -> Histogram | None:
@@ -122,15 +127,27 @@ def _histogram(criteria: Criteria, distribution: statistics.Distribution) -> His
     return Histogram(bins, People(distribution.count))
 
 
+def _summary(criteria: Criteria, distribution: statistics.Distribution) -> Summary:
+    """A panel's summary, with the median's interval where privacy.interval_ranks allows it."""
+    interval = None
+    if ranks := privacy.interval_ranks(distribution.count):
+        interval = statistics.order_statistics(
+            criteria.survey, criteria.unit.value, distribution.count, ranks
+        )
+    return Summary.of(distribution, interval)
+
+
 def _panel(criteria: Criteria, histogram=True) -> Panel:
     distribution = statistics.summarize(criteria.survey, criteria.unit.value)
+    summary = _summary(criteria, distribution)
     return Panel(
-        summary=Summary.of(distribution),
+        summary=summary,
         histogram=_histogram(criteria, distribution) if histogram else None,
         sources=[
             SourceShare(s["source__title"], s["source__licence"], People(s["count"]))
             for s in statistics.sources_of(criteria.survey)
         ],
+        disagreement=disagreement(criteria, summary),
     )
 
 
@@ -140,6 +157,27 @@ def _panel(criteria: Criteria, histogram=True) -> Panel:
 def panel(criteria: Criteria) -> Panel:
     """The statistics panel and histogram of a list or guide page."""
     return criteria.remember("panel", lambda: _panel(criteria))
+
+
+def country_share(criteria: Criteria, country: str) -> str:
+    """How much of a group's survey answers come from people living in `country` ("67%"), so
+    a sentence about "every country" can say how much one country weighs in it; with too few
+    to say, how many come from it as counts are shown ("fewer than 5")."""
+
+    def compute():
+        counts = statistics.counts_by(["employee_country"], criteria.survey)
+        total, here = sum(counts.values()), People(counts.get(country, 0))
+        return f"{round(100 * here.exact / total)}%" if here.shown else str(here)
+
+    return criteria.remember(f"share:{country}", compute)
+
+
+def summary(criteria: Criteria) -> Summary:
+    """A group's shown figures alone, for a sentence about them (no histogram or sources)."""
+    return criteria.remember(
+        "summary",
+        lambda: _summary(criteria, statistics.summarize(criteria.survey, criteria.unit.value)),
+    )
 
 
 @dataclass

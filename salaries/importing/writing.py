@@ -20,8 +20,6 @@ from salaries.models import (
     ImportBatch,
     Industry,
     Role,
-    RoleAlias,
-    RoleFamily,
     SalaryObservation,
     Source,
     conversion_table,
@@ -61,7 +59,7 @@ def lookup_by_name(model, alias_model, names: set[str]) -> dict[str, object]:
     return found
 
 
-def resolve_named(model, alias_model, names: set[str], **defaults) -> dict[str, object]:
+def resolve_named(model, alias_model, names: set[str]) -> dict[str, object]:
     """Rows for names (lower-cased keys), found by name or alias, created where missing.
 
     Names differing only in case ("Data scientist", "Data Scientist") share one row."""
@@ -71,9 +69,7 @@ def resolve_named(model, alias_model, names: set[str], **defaults) -> dict[str, 
         missing.setdefault(name.lower(), name)
     for key, name in missing.items():
         if key not in found:
-            found[key] = model.objects.create(
-                name=name, **{field: make(name) for field, make in defaults.items()}
-            )
+            found[key] = model.objects.create(name=name)
     return found
 
 
@@ -137,9 +133,8 @@ def import_file(
             rows_added=len(new_rows),
             rows_rejected=len(errors),
         )
-        roles = resolve_named(
-            Role, RoleAlias, {r.job_title for r in new_rows}, family=RoleFamily.guess
-        )
+        # Each title is filed under its canonical role, at the level the title holds if any.
+        roles = Role.objects.for_titles({r.job_title for r in new_rows})
         companies = resolve_named(Company, CompanyAlias, {r.company for r in new_rows if r.company})
         industries = resolve_simple(Industry, {r.industry for r in new_rows if r.industry})
         cities = {
@@ -154,8 +149,9 @@ def import_file(
                 "source_id": source.pk,
                 "source_key": row.key,
                 "import_batch_id": batch.pk,
-                "role_id": roles[row.job_title.lower()].pk,
-                "level": row.level,
+                "role_id": roles[row.job_title.lower()][0].pk,
+                "level": roles[row.job_title.lower()][1] or row.level,
+                "source_title": row.job_title,
                 "years_experience": row.years_experience,
                 "employment_type": row.employment_type,
                 "industry_id": pk_of(industries.get(row.industry)),

@@ -44,14 +44,9 @@ from salaries.models.reference import (
     Period,
     PurchasingPowerFactor,
     PurchasingPowerFactorQuerySet,
-    Role,
-    RoleAlias,
-    RoleFamily,
-    RoleQuerySet,
     SluggedModel,
     SourceKind,
     conversion_table,
-    role_merged,
 )
 from salaries.models.releases import Release, ReportFigure, ReportFigureQuerySet
 from salaries.models.reports import (
@@ -61,6 +56,14 @@ from salaries.models.reports import (
     ReportAction,
     ReportStatus,
     SalaryReport,
+)
+from salaries.models.roles import (
+    GENERAL_ROLE_SLUG,
+    Role,
+    RoleAlias,
+    RoleFamily,
+    RoleQuerySet,
+    role_merged,
 )
 from salaries.models.sources import ImportBatch, Source, SourceQuerySet
 
@@ -94,13 +97,15 @@ __all__ = [
     "Period",
     "PurchasingPowerFactor",
     "PurchasingPowerFactorQuerySet",
+    "SluggedModel",
+    "SourceKind",
+    "conversion_table",
+    # roles
+    "GENERAL_ROLE_SLUG",
     "Role",
     "RoleAlias",
     "RoleFamily",
     "RoleQuerySet",
-    "SluggedModel",
-    "SourceKind",
-    "conversion_table",
     "role_merged",
     # releases
     "Release",

@@ -15,8 +15,8 @@ from salaries.models.reference import (
     Level,
     Period,
     PurchasingPowerFactor,
-    Role,
 )
+from salaries.models.roles import Role
 from salaries.models.sources import Source
 
 

@@ -95,6 +95,10 @@ class SalaryObservation(NormalizedFact):
     source_key = models.CharField(
         max_length=80, help_text="Identifies the row within its source, so imports are idempotent"
     )
+    source_title = models.CharField(
+        max_length=120, blank=True,
+        help_text="The job title as the source gave it, filed under a role by its alias",
+    )  # fmt: skip
     import_batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )

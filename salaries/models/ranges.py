@@ -1,13 +1,16 @@
 """What published sources say about a group's pay: ranges (with their normalized yearly, USD
 and PPP bounds) and pay gaps between two roles, which are percentages and never money."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django_countries.fields import CountryField
 
 from salaries.conversion import ConversionTable
 from salaries.models.normalized import NormalizedFact
-from salaries.models.reference import EmploymentType, Level, PayBasis, Role
+from salaries.models.reference import EmploymentType, Level, PayBasis
+from salaries.models.roles import Role
 from salaries.models.sources import Source
 
 
@@ -21,6 +24,7 @@ class PublishedRangeQuerySet(models.QuerySet):
         industry=None,
         year_min=None,
         year_max=None,
+        years=(None, None),
         pay_basis="",
         employment_types=(),
     ):
@@ -41,6 +45,11 @@ class PublishedRangeQuerySet(models.QuerySet):
             qs = qs.filter(year__gte=year_min)
         if year_max:
             qs = qs.filter(year__lte=year_max)
+        least, most = years
+        if least is not None:  # its band of experience reaches up to `least`, or is unstated
+            qs = qs.filter(Q(years_max__gte=least) | Q(years_max__isnull=True))
+        if most is not None:
+            qs = qs.filter(Q(years_min__lte=most) | Q(years_min__isnull=True))
         if pay_basis:
             qs = qs.filter(Q(pay_basis=pay_basis) | Q(pay_basis=""))
         if employment_types:
@@ -71,6 +80,11 @@ class PublishedRange(NormalizedFact):
     pay_basis = models.CharField(max_length=5, choices=PayBasis.choices, blank=True)
     low = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     high = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    high_from = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="When the source gives the top end as a range of its own (₹10 lakh to ₹20-25 "
+        "lakh): where that top range starts; `high` is where it ends",
+    )  # fmt: skip
     open_ended = models.BooleanField(
         default=False, help_text="The source says pay can go above the high bound (or has none)"
     )
@@ -104,6 +118,14 @@ class PublishedRange(NormalizedFact):
             models.CheckConstraint(
                 condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
                 name="published_range_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(high_from__isnull=True)
+                | (
+                    Q(high__isnull=False, high_from__lte=F("high"))
+                    & (Q(low__isnull=True) | Q(low__lte=F("high_from")))
+                ),
+                name="published_range_top_range_within_bounds",
             ),
             models.CheckConstraint(
                 condition=Q(low__isnull=True) | Q(low__gt=0), name="published_range_low_positive"
@@ -151,6 +173,14 @@ class PublishedRange(NormalizedFact):
         if self.employment_type in self.SELF_EMPLOYED:
             return "Freelance and contract rates"
         return "Salaried pay"
+
+    def high_from_in(self, high):
+        """Where the top range starts (`high_from`) in the terms `high`, this range's high
+        bound as published or converted, is in: conversion only scales a figure, so the top
+        range keeps its proportions. None when the source gave a single top figure."""
+        if self.high_from is None or high is None:
+            return None
+        return Decimal(high) * self.high_from / self.high
 
     def normalize(self, table: ConversionTable) -> None:
         """Fill the yearly, USD and PPP bounds from the raw ones."""

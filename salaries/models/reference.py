@@ -1,18 +1,12 @@
 """Reference data: the choices that describe roles and pay, and the tables facts point at
 (currencies, roles, industries, cities, companies, exchange rates, PPP factors)."""
 
-from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
-from django.dispatch import Signal
-from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from salaries.conversion import ConversionTable
-
-# Sent before a merged role is deleted, with old= and new= roles.
-role_merged = Signal()
 
 
 class Level(models.TextChoices):
@@ -49,35 +43,6 @@ class Period(models.TextChoices):
     HOUR = "hour", "per hour"
     MONTH = "month", "per month"
     YEAR = "year", "per year"
-
-
-class RoleFamily(models.TextChoices):
-    ML_AI = "ml_ai", "Machine learning and AI"
-    DATA_SCIENCE = "data_science", "Data science"
-    DATA_ENGINEERING = "data_engineering", "Data engineering"
-    ANALYTICS = "analytics", "Analytics and BI"
-    RESEARCH = "research", "Research"
-    LEADERSHIP = "leadership", "Leadership"
-    OTHER = "other", "Other"
-
-    @classmethod
-    def guess(cls, title: str) -> "RoleFamily":
-        """A first family for a new title; an admin can change it."""
-        t = f" {title.lower()} "
-        rules = [
-            (("head of", "director", "manager", " lead ", "vp ", "chief"), cls.LEADERSHIP),
-            (("research",), cls.RESEARCH),
-            (("machine learning", " ml ", " ai ", "deep learning", "nlp", "vision", "mlops",
-              "prompt", "llm", "artificial intelligence"), cls.ML_AI),
-            (("data scien", "scientist", "statistic", "quantitative"), cls.DATA_SCIENCE),
-            (("data engineer", "etl", "data architect", "big data", "pipeline", "database",
-              "data infrastructure", "cloud data"), cls.DATA_ENGINEERING),
-            (("analyst", "analytics", " bi ", "business intelligence", "insight"), cls.ANALYTICS),
-        ]  # fmt: skip
-        for needles, family in rules:
-            if any(needle in t for needle in needles):
-                return family
-        return cls.OTHER
 
 
 class SourceKind(models.TextChoices):
@@ -139,103 +104,6 @@ class SluggedModel(models.Model):
             number += 1
             slug = f"{base}-{number}"
         return slug
-
-
-class RoleQuerySet(models.QuerySet):
-    def named(self, text: str):
-        """The role with this title or slug, or known by it as an alias, ignoring case; None
-        when we have none. A title or slug wins over another role's alias."""
-        text = text.strip()
-        if not text or "\x00" in text:
-            return None  # no title is empty or has a NUL, and PostgreSQL refuses one in a query
-        return (
-            self.filter(Q(name__iexact=text) | Q(slug=text.lower())).first()
-            or self.filter(aliases__name__iexact=text).first()
-        )
-
-
-class Role(SluggedModel):
-    name = models.CharField("job title", max_length=120, unique=True)
-    slug = models.SlugField(max_length=130, unique=True)
-    family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
-
-    objects = RoleQuerySet.as_manager()
-
-    reserved_slugs = ("submit", "find", "reports")  # /salaries/submit/ and so on are not roles
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="role_slug_not_empty")]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("salaries:role", args=[self.slug])
-
-    @transaction.atomic
-    def merge_into(self, target: "Role") -> list[str]:
-        """Fold this role into `target`: its facts move over and its title becomes an alias.
-        Facts that would clash are folded, and the notes returned say how: a pay gap between
-        the two roles is dropped (a role is not paid more than itself), a published range
-        that `target` already has is kept once."""
-        if target.pk == self.pk:
-            raise ValueError("A role cannot be merged into itself")
-        # Looked up by name: facts and reports import this module, so it cannot import them.
-        SalaryObservation = apps.get_model("salaries", "SalaryObservation")
-        PublishedRange = apps.get_model("salaries", "PublishedRange")
-        PublishedPayGap = apps.get_model("salaries", "PublishedPayGap")
-        SalaryReport = apps.get_model("salaries", "SalaryReport")
-        notes = []
-        between = PublishedPayGap.objects.filter(
-            Q(role=self, compared_to=target) | Q(role=target, compared_to=self)
-        )
-        for gap in between:
-            notes.append(f"Dropped the pay gap “{gap.label}”: it compared {self} with {target}.")
-        between.delete()
-        for duplicate in self.ranges_target_has(target):
-            notes.append(f"Kept once the published range “{duplicate.label}”, which both had.")
-            duplicate.delete()
-        SalaryObservation.objects.filter(role=self).update(role=target)
-        PublishedRange.objects.filter(role=self).update(role=target)
-        PublishedPayGap.objects.filter(role=self).update(role=target)
-        PublishedPayGap.objects.filter(compared_to=self).update(compared_to=target)
-        SalaryReport.objects.filter(role=self).update(role=target)
-        # Other apps (career guides) point at roles too; salaries does not know them.
-        role_merged.send(sender=Role, old=self, new=target)
-        self.aliases.update(role=target)
-        RoleAlias.objects.get_or_create(name=self.name, defaults={"role": target})
-        self.delete()
-        return notes
-
-    def ranges_target_has(self, target: "Role"):
-        """This role's published ranges that `target` has too, the same in every other way
-        (compared in Python: empty fields must match empty fields, which SQL's = does not)."""
-        PublishedRange = apps.get_model("salaries", "PublishedRange")
-        same = [
-            "source", "country", "city", "region", "level", "years_min", "industry",
-            "pay_basis", "employment_type", "period", "currency", "low", "high",
-        ]  # fmt: skip
-        theirs = set(PublishedRange.objects.filter(role=target).values_list(*same))
-        mine = PublishedRange.objects.filter(role=self).values_list("pk", *same)
-        return PublishedRange.objects.filter(
-            pk__in=[pk for pk, *fields in mine if tuple(fields) in theirs]
-        )
-
-
-class RoleAlias(models.Model):
-    name = models.CharField(max_length=120)
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aliases")
-
-    class Meta:
-        verbose_name_plural = "role aliases"
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(models.functions.Lower("name"), name="role_alias_unique_name"),
-        ]
-
-    def __str__(self):
-        return f"{self.name} → {self.role}"
 
 
 class Industry(SluggedModel):

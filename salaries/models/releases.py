@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from salaries.models.reference import Level, Role
+from salaries.models.reference import Level
+from salaries.models.roles import Role
 
 
 class Release(models.Model):

@@ -28,11 +28,11 @@ from salaries.models.reference import (
     Industry,
     Level,
     Period,
-    Role,
     SourceKind,
     conversion_table,
 )
 from salaries.models.releases import ReportFigure
+from salaries.models.roles import Role
 from salaries.models.sources import Source
 
 # User reports and their moderation --------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from salaries import charts, conversion
-from salaries.money import format_money
+from salaries.money import format_money, format_range
 
 register = template.Library()
 
@@ -29,16 +29,35 @@ def compact(value, unit):
 
 
 @register.simple_tag
-def pay_range(low, high, currency, open_ended=False):
-    """NPR 1,50,000 – NPR 2,50,000+ · up to $90,000 · £97,500+ · $160,000: as a source gave it,
-    keeping the "+" of a range whose top is open."""
-    if low is None:
-        text = f"up to {format_money(high, currency)}"
-    elif high is None or high == low:
-        text = format_money(low, currency)
-    else:
-        text = f"{format_money(low, currency)} – {format_money(high, currency)}"
-    return text + "+" if open_ended else text
+def pay_range(low, high, currency, published=None):
+    """NPR 0.7–1.6 lakh · $120,000 – $160,000 · up to $90,000 · £97,500+ (money.format_range).
+    `published`: the PublishedRange these bounds are, as published or converted, so they read
+    as its source gave them: "+" on an open top, and a top given as a range of its own
+    (₹10 lakh to ₹20–25 lakh)."""
+    if published is None:
+        return format_range(low, high, currency)
+    high_from = published.high_from_in(high)
+    return format_range(low, high, currency, published.open_ended, high_from)
+
+
+@register.filter
+def with_article(noun: str) -> str:
+    """ "an AI Engineer", "an MLOps Engineer", "a Data Scientist", "a QA Engineer": "an" before
+    a vowel sound, an initialism's first letter read as its name."""
+    first = noun.split(maxsplit=1)[0] if noun.strip() else ""
+    initialism = len(first) > 1 and first[:2].isupper()
+    vowel_sound = first[:1] in ("AEFHILMNORSX" if initialism else "AEIOUaeiou")
+    return f"{'an' if vowel_sound else 'a'} {noun}"
+
+
+@register.filter
+def plural_noun(noun: str, count) -> str:
+    """ "country" for 1, "countries" for more: the plain English plural of a table heading."""
+    if count == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 @register.simple_tag

@@ -10,9 +10,12 @@
   var field = function (name) { return form.elements[name]; };
   var perYear = { hour: 2080, month: 12, year: 1 };
 
+  // Three significant figures, as every figure on the site (salaries/money.py): 5.63 lakh.
   function lakh(value) {
-    if (value >= 1e7) return (value / 1e7).toFixed(1).replace(/\.0$/, "") + " crore";
-    if (value >= 1e5) return (value / 1e5).toFixed(1).replace(/\.0$/, "") + " lakh";
+    var rounded = Number(value.toPrecision(3));
+    var digits = { maximumSignificantDigits: 3 };
+    if (rounded >= 1e7) return (rounded / 1e7).toLocaleString("en-IN", digits) + " crore";
+    if (rounded >= 1e5) return (rounded / 1e5).toLocaleString("en-IN", digits) + " lakh";
     return Math.round(value).toLocaleString("en-IN");
   }
 

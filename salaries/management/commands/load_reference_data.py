@@ -1,4 +1,5 @@
-"""Load currencies, sources, exchange rates, PPP factors and the seed articles' published ranges.
+"""Load currencies, sources, exchange rates, PPP factors, roles and the titles sources use for
+them, and the seed articles' published ranges.
 
 Idempotent, and it never loses an edit: rows are matched on their natural key, what is missing
 is added, and a row that differs from the file (edited in the admin, say) is kept as it is and
@@ -14,17 +15,21 @@ from pathlib import Path
 import pycountry
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
 from django_countries import countries
 
 from salaries.models import (
+    GENERAL_ROLE_SLUG,
     City,
     Currency,
     ExchangeRate,
     Industry,
+    Level,
     PublishedPayGap,
     PublishedRange,
     PurchasingPowerFactor,
     Role,
+    RoleAlias,
     RoleFamily,
     SalaryObservation,
     Source,
@@ -48,9 +53,12 @@ def blank_to_none(value: str):
     return value or None
 
 
-def role_named(name: str) -> Role:
-    """The role of this name, or the one it was merged into (its alias), or a new one."""
-    return Role.objects.named(name) or Role.objects.create(name=name, family=RoleFamily.guess(name))
+def role_named(name: str, file: str, line: int) -> Role:
+    """The canonical role of this name, or the one its title is an alias of."""
+    role = Role.objects.named(name)
+    if role is None:
+        raise CommandError(f"{file}, line {line}: no role {name!r} in roles.csv or its titles")
+    return role
 
 
 class Command(BaseCommand):
@@ -70,6 +78,7 @@ class Command(BaseCommand):
         self.load_sources()
         self.load_exchange_rates()
         self.load_ppp_factors()
+        roles, moved = self.load_roles()
         count = self.load_published_ranges()
         gaps = self.load_pay_gaps()
         if update and self.differing:
@@ -79,7 +88,8 @@ class Command(BaseCommand):
             f"Reference data loaded: {Currency.objects.count()} currencies, "
             f"{ExchangeRate.objects.count()} exchange rates, "
             f"{PurchasingPowerFactor.objects.count()} PPP factors, "
-            f"{Source.objects.count()} sources, {count} published ranges, {gaps} pay gaps."
+            f"{Source.objects.count()} sources, {roles} roles ({moved} survey rows refiled "
+            f"under them), {count} published ranges, {gaps} pay gaps."
         )
         if self.differing:
             verb = "took the file's values for" if update else "kept, as edited,"
@@ -163,6 +173,52 @@ class Command(BaseCommand):
                 f"PPP factor {row['country']} {row['year']}",
             )
 
+    def load_roles(self) -> tuple[int, int]:
+        """The canonical roles, then every source title as an alias of one (with the level the
+        title holds). Rows of a title that was a role of its own (imported before the mapping)
+        move to its role and level, and that role is merged away."""
+        for line, row in read_seed("roles.csv"):
+            if row["family"] not in RoleFamily.values:
+                self.fail("roles.csv", line, f"unknown family {row['family']!r}")
+            values = {
+                "name": row["name"],
+                "family": row["family"],
+                "general": row["slug"] == GENERAL_ROLE_SLUG,
+            }
+            if role := Role.objects.filter(Q(slug=row["slug"]) | Q(name=row["name"])).first():
+                self.keep_or_update(Role, {"pk": role.pk}, values, f"role {row['slug']}")
+            else:
+                Role.objects.create(slug=row["slug"], **values)
+        # Rows imported before titles were kept were filed under a role named after theirs.
+        SalaryObservation.objects.filter(source_title="").update(
+            source_title=Subquery(Role.objects.filter(pk=OuterRef("role")).values("name"))
+        )
+        canonical = {role.slug: role for role in Role.objects.all()}
+        titled = []
+        for line, row in read_seed("role_titles.csv"):
+            role = canonical.get(row["role"])
+            if role is None:
+                self.fail("role_titles.csv", line, f"unknown role {row['role']!r}")
+            if row["level"] not in ("", *Level.values):
+                self.fail("role_titles.csv", line, f"unknown level {row['level']!r}")
+            if row["title"].lower() == role.name.lower():
+                continue  # the role's own name needs no alias
+            alias = RoleAlias.objects.filter(name__iexact=row["title"]).first()
+            values = {"role": role, "level": row["level"]}
+            if alias is None:
+                alias = RoleAlias.objects.create(name=row["title"], **values)
+            else:
+                alias = self.keep_or_update(
+                    RoleAlias, {"pk": alias.pk}, values, f"title {row['title']}"
+                )
+            titled.append(alias)
+        moved = RoleAlias.objects.filter(pk__in=[a.pk for a in titled]).refile()
+        for alias in titled:
+            own = Role.objects.filter(name__iexact=alias.name).exclude(pk=alias.role_id).first()
+            if own is not None:  # emptied of survey rows by refile; its other facts move too
+                own.merge_into(alias.role)
+        return Role.objects.listed().count(), moved
+
     def load_published_ranges(self) -> int:
         table = conversion_table()
         sources = {source.key: source for source in Source.objects.all()}
@@ -173,7 +229,7 @@ class Command(BaseCommand):
             country = row["country"]
             if country and country not in countries:
                 self.fail("published_ranges.csv", line, f"unknown country {country!r}")
-            role = role_named(row["role"])
+            role = role_named(row["role"], "published_ranges.csv", line)
             city = None
             if row["city"]:
                 city, _ = City.objects.get_or_create(name=row["city"], country=country)
@@ -190,10 +246,12 @@ class Command(BaseCommand):
                 "period": row["period"], "currency_id": row["currency"],
                 "low": Decimal(low) if low else None, "high": Decimal(high) if high else None,
             }  # fmt: skip
+            high_from = blank_to_none(row["high_from"])
             values = {
                 "years_max": int(row["years_max"]) if row["years_max"] else None,
                 "year": int(row["year"]),
                 "label": row["label"],
+                "high_from": Decimal(high_from) if high_from else None,
                 "open_ended": row["open_ended"] == "yes",
             }
             seed_key = {"source": key["source"], "seed_key": row["key"]}
@@ -225,7 +283,10 @@ class Command(BaseCommand):
         for line, row in read_seed("published_gaps.csv"):
             if row["source"] not in SEED_SOURCE_KEYS:
                 self.fail("published_gaps.csv", line, f"unknown source {row['source']!r}")
-            roles = [role_named(name) for name in (row["role"], row["compared_to"])]
+            roles = [
+                role_named(name, "published_gaps.csv", line)
+                for name in (row["role"], row["compared_to"])
+            ]
             if roles[0] == roles[1]:
                 continue  # the two roles were merged: a gap between a role and itself is none
             self.keep_or_update(

@@ -1,7 +1,7 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.functional import cached_property
 from django_countries.filters import CountryFilter
@@ -13,6 +13,7 @@ from portal.admin import (
     QueueFilter,
     action_form_page,
 )
+from salaries.admin import roles  # noqa: F401 (registers the roles' admin pages)
 from salaries.models import (
     City,
     Company,
@@ -26,7 +27,6 @@ from salaries.models import (
     PublishedRange,
     PurchasingPowerFactor,
     Role,
-    RoleAlias,
     SalaryObservation,
     SalaryReport,
     Source,
@@ -62,72 +62,6 @@ class EstimatedCountPaginator(Paginator):
 class CurrencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-
-
-class RoleAliasInline(admin.TabularInline):
-    model = RoleAlias
-    extra = 1
-
-
-class MergeRolesForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=Role.objects.none(), label="Merge into")
-
-    def __init__(self, *args, roles=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = roles
-
-
-@admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "family", "slug"]
-    list_filter = ["family"]
-    search_fields = ["name", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [RoleAliasInline]
-    actions = ["merge_roles"]
-
-    @admin.action(
-        description="Merge selected roles into one of them", permissions=["change", "delete"]
-    )
-    def merge_roles(self, request, queryset):
-        # Counting only the selected roles keeps the changelist itself free of a big join.
-        roles = queryset.annotate(
-            observations=Count("salaryobservation", distinct=True),
-            ranges=Count("publishedrange", distinct=True),
-            reports=Count("salaryreport", distinct=True),
-        ).order_by("-observations", "name")
-        if roles.count() < 2:
-            self.message_user(request, "Select at least two roles to merge.", messages.WARNING)
-            return None
-        form = MergeRolesForm(request.POST if "apply" in request.POST else None, roles=roles)
-        if form.is_valid():
-            target = form.cleaned_data["target"]
-            merged = [role for role in roles if role.pk != target.pk]
-            with transaction.atomic():  # all of them, or none
-                notes = [note for role in merged for note in role.merge_into(target)]
-            names = ", ".join(role.name for role in merged)
-            self.message_user(request, f"Merged {names} into {target}; their titles are aliases.")
-            for note in notes:
-                self.message_user(request, note, messages.WARNING)
-            return None
-        return action_form_page(
-            self,
-            request,
-            "merge_roles",
-            "Merge roles",
-            form,
-            roles,
-            "admin/salaries/role/merge.html",
-        )
-
-
-@admin.register(RoleAlias)
-class RoleAliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "role"]
-    list_filter = ["role__family"]
-    search_fields = ["name", "role__name"]
-    list_select_related = ["role"]
-    autocomplete_fields = ["role"]
 
 
 @admin.register(Industry)
@@ -297,7 +231,7 @@ class ModerationEventInline(AuditTrailInline):
 
 
 class MapRoleForm(forms.Form):
-    role = forms.ModelChoiceField(queryset=Role.objects.all(), label="File under the role")
+    role = forms.ModelChoiceField(queryset=Role.objects.listed(), label="File under the role")
 
 
 def group_figures(queryset):
