@@ -2,7 +2,17 @@ from django.contrib import admin
 from django_countries.filters import CountryFilter
 
 from jobs.models import JobPosting, PostingEvent
-from portal.admin import AuditTrailAdmin, AuditTrailInline, ModerationAdmin, QueueFilter
+from portal.admin import (
+    INTERNAL,
+    AuditTrailAdmin,
+    AuditTrailInline,
+    FlagFilter,
+    ModerationAdmin,
+    QueueFilter,
+    shown_fields,
+)
+from salaries.forms import A_PERIOD
+from salaries.money import format_range
 
 
 class PostingEventInline(AuditTrailInline):
@@ -11,23 +21,32 @@ class PostingEventInline(AuditTrailInline):
 
 @admin.register(JobPosting)
 class JobPostingAdmin(ModerationAdmin):
+    # Short columns, so the queue fits a 1280-pixel screen.
     list_display = [
-        "created_at", "title", "employer", "role", "level", "country", "pay", "status",
+        "sent", "title", "employer", "role", "level", "country", "pay", "duplicate", "status",
     ]  # fmt: skip
-    list_filter = [QueueFilter, "level", "workplace", ("country", CountryFilter)]
+    list_filter = [QueueFilter, FlagFilter, "level", "workplace", ("country", CountryFilter)]
     search_fields = ["title", "company_name", "role__name", "identifier"]
-    list_select_related = ["role", "currency"]
+    list_select_related = ["role"]
     ordering = ["created_at"]
+    alike = ("company_name", "title", "country", "currency", "pay_min", "pay_max", "pay_period")
     inlines = [PostingEventInline]
     # What an employer sent is theirs to change (through their link); a moderator decides.
-    readonly_fields = [field.name for field in JobPosting._meta.fields]
+    fields = readonly_fields = shown_fields(JobPosting, {
+        **INTERNAL, "search_vector": None, "pay_min": "pay", "pay_max": None, "currency": None,
+        "pay_period": None, "usd_yearly_min": "pay_in_dollars", "usd_yearly_max": None,
+    })  # fmt: skip
 
-    @admin.display(description="pay range")
+    @admin.display(description="pay", ordering="pay_min")
     def pay(self, posting):
-        return (
-            f"{posting.pay_min:,.0f}–{posting.pay_max:,.0f} {posting.currency_id} "
-            f"{posting.get_pay_period_display()}"
-        )
+        pay = format_range(posting.pay_min, posting.pay_max, posting.currency_id)
+        return f"{pay} {A_PERIOD[posting.pay_period]}"
+
+    @admin.display(description="in dollars")
+    def pay_in_dollars(self, posting):
+        if posting.usd_yearly_min is None:
+            return "–"
+        return f"{format_range(posting.usd_yearly_min, posting.usd_yearly_max, 'USD')} a year"
 
 
 @admin.register(PostingEvent)

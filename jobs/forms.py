@@ -116,6 +116,11 @@ class JobPostingForm(forms.ModelForm):
         self.fields["currency"].required = False
         if not self.instance.pk:
             self.fields["valid_through"].initial = self.today + timedelta(DEFAULT_DAYS_OPEN)
+        else:
+            # The role is chosen by its slug, but a saved posting gives its number, which no
+            # option has: the select showed "Choose a role" and every edit was refused. The
+            # role itself is shown by its slug.
+            self.initial["role"] = self.instance.role
         for name, prompt in [
             ("country", "Choose a country"), ("level", "Choose a level"),
             ("employment_type", "Choose one"), ("workplace", "Choose one"),

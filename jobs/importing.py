@@ -9,11 +9,18 @@ import json
 import re
 from datetime import date, timedelta
 
+from django import forms
 from django.utils import timezone
 from django_countries import countries
 
 from jobs.forms import JobPostingForm
-from jobs.models import DEFAULT_DAYS_OPEN, Workplace
+from jobs.models import (
+    DEFAULT_DAYS_OPEN,
+    MAX_DAYS_OPEN,
+    MONTHS_OF_EXPERIENCE,
+    JobPosting,
+    Workplace,
+)
 from salaries.models import City, EmploymentType, Level, Role
 
 EMPLOYMENT_TYPES = {
@@ -41,6 +48,11 @@ JSON_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 class NotAPosting(ValueError):
     """Why an object cannot be read as a posting (said to the person importing)."""
+
+
+class Closed(Exception):
+    """A posting the feed still lists though its closing date has passed: nothing to import,
+    and no fault of the feed's."""
 
 
 class UnreadableFile(ValueError):
@@ -124,14 +136,11 @@ def level_and_role(item) -> tuple[str, object]:
     role = named(text(item.get("occupationalCategory"))) or named(role_title)
     if not role:
         raise NotAPosting(f"no role in our list matches the title {title!r}")
-    if not level:
-        months = thing(item.get("experienceRequirements")).get("monthsOfExperience")
-        if not isinstance(months, int | float):
-            raise NotAPosting(
-                "no level: put it in the title (Junior, Senior, Lead) or give "
-                "experienceRequirements.monthsOfExperience"
-            )
-        level = Level.ENTRY if months < 36 else Level.MID if months < 72 else Level.SENIOR
+    months = thing(item.get("experienceRequirements")).get("monthsOfExperience")
+    if not level and isinstance(months, int | float):
+        mid, senior = MONTHS_OF_EXPERIENCE[Level.MID], MONTHS_OF_EXPERIENCE[Level.SENIOR]
+        level = Level.ENTRY if months < mid else Level.MID if months < senior else Level.SENIOR
+    # Neither: the level is not stated, and the job is compared with every level.
     return level, role
 
 
@@ -181,38 +190,64 @@ def pay(item) -> dict:
     }
 
 
-def closing_day(item) -> date:
+def closing_day(item, instance: JobPosting | None) -> date:
+    """validThrough; if the feed gives none, the day chosen when it was first imported (so
+    that a second import of the same feed changes nothing), else 60 days from today."""
     found = text(item.get("validThrough"))[:10]
     if not found:
-        return timezone.localdate() + timedelta(DEFAULT_DAYS_OPEN)
+        today = timezone.localdate()
+        return instance.valid_through if instance else today + timedelta(DEFAULT_DAYS_OPEN)
     try:
-        return date.fromisoformat(found)
+        day = date.fromisoformat(found)
     except ValueError:
         raise NotAPosting(f"validThrough {found!r} is not a date") from None
+    if day <= timezone.localdate():
+        raise Closed(f"closing date {day.isoformat()} has passed or is today, skipped")
+    return day
 
 
-def identifier(item) -> str:
-    """The employer's own reference: "issuer:value" for a PropertyValue, since two employers'
-    systems may both number a posting 123."""
+def identifier(item) -> tuple[str, str]:
+    """(issuer, key): the employer's own reference, keyed "issuer:value" for a PropertyValue,
+    since two employers' systems may both number a posting 123."""
     found = item.get("identifier")
+    issuer = ""
     if isinstance(found, dict):
-        issuer, value = text(found.get("name")), text(found.get("value"))
-        found = f"{issuer}:{value}" if issuer and value else value
-    else:
-        found = text(found)
+        issuer, found = text(found.get("name"))[:100], text(found.get("value"))
+    found = text(found)
     if not found:
         raise NotAPosting("no identifier: it is how a second import knows the posting")
-    return found[:200]
+    return issuer, (f"{issuer}:{found}" if issuer else found)[:200]
 
 
-def read_posting(item) -> JobPostingForm:
-    """The employer's form, filled in from one JobPosting object; NotAPosting when it cannot be."""
+class FeedPostingForm(JobPostingForm):
+    """The employer's form, but a feed may leave the level unsaid: schema.org has no field for
+    it, and an employer's system may not put it in the title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].required = False
+
+    def clean_valid_through(self):
+        """A published posting, changed by a later import, still closes within its days."""
+        day, posted = super().clean_valid_through(), self.instance.date_posted
+        if posted and day > posted + timedelta(MAX_DAYS_OPEN):
+            raise forms.ValidationError(
+                f"A posting stays open at most {MAX_DAYS_OPEN} days; this one was published "
+                f"on {posted:%d %B %Y}."
+            )
+        return day
+
+
+def read_posting(item, instance: JobPosting | None = None) -> JobPostingForm:
+    """The employer's form, filled in from one JobPosting object (over the posting it imported
+    before, if any); NotAPosting when it cannot be."""
     if not isinstance(item, dict) or item.get("@type", "JobPosting") != "JobPosting":
         raise NotAPosting("not a schema.org JobPosting object")
     kinds = item.get("employmentType") or "FULL_TIME"
     kind = text(kinds[0] if isinstance(kinds, list) and kinds else kinds)
     if kind not in EMPLOYMENT_TYPES:
         raise NotAPosting(f"employmentType {kind!r} is not one we list")
+    closing = closing_day(item, instance)  # first: a closed posting's faults do not matter
     level, role = level_and_role(item)
     contact = thing(item.get("applicationContact"))
     organization = text(item.get("hiringOrganization"))
@@ -228,6 +263,6 @@ def read_posting(item) -> JobPostingForm:
         **pay(item),
         "apply_url": text(item.get("url")) or text(contact.get("url")),
         "apply_email": text(contact.get("email")),
-        "valid_through": closing_day(item).isoformat(),
+        "valid_through": closing.isoformat(),
     }
-    return JobPostingForm(data)
+    return FeedPostingForm(data, instance=instance)

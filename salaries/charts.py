@@ -19,6 +19,7 @@ def _scale(max_value: float, width: float):
 class Tick:
     x: float
     label: str
+    anchor: str = "middle"  # the first label of an axis starts at its tick, inside the drawing
 
 
 @dataclass
@@ -38,13 +39,20 @@ class HistogramBar:
 class HistogramChart:
     bars: list[HistogramBar]
     pay_ticks: list[Tick]  # along the bottom, at some bin edges
-    people_ticks: list[tuple[float, int]]  # (y, count) up the left side
+    people_ticks: list[tuple[float, str]]  # (y, count) up the left side: 0, 1.5k
 
 
 # A bin of "fewer than MIN_COUNT" is drawn as a stub of this height, whatever its true count.
 FEW_HEIGHT = 4
 PLOT_LEFT = 34
 PLOT_BOTTOM = 170
+
+
+def compact_count(people: int) -> str:
+    """A count short enough for the people axis's narrow margin: 480, 1.5k, 12k."""
+    if people < 1000:
+        return str(people)
+    return f"{people / 1000:.1f}k".replace(".0k", "k") if people < 10_000 else f"{people // 1000}k"
 
 
 def histogram_chart(histogram, unit) -> HistogramChart | None:
@@ -74,10 +82,13 @@ def histogram_chart(histogram, unit) -> HistogramChart | None:
         )
     every = max(1, math.ceil(len(bins) / 4))  # about four labels fit on a phone
     pay_ticks = [
-        Tick(round(PLOT_LEFT + i * bar_width, 1), unit.format_compact(bins[i].low))
+        Tick(round(PLOT_LEFT + i * bar_width, 1), unit.format_compact(bins[i].low),
+             "start" if i == 0 else "middle")
         for i in range(0, len(bins), every)
-    ]
-    people_ticks = [(PLOT_BOTTOM, 0)] + ([(PLOT_BOTTOM - y(tallest), tallest)] if tallest else [])
+    ]  # fmt: skip
+    people_ticks = [(PLOT_BOTTOM, "0")] + (
+        [(PLOT_BOTTOM - y(tallest), compact_count(tallest))] if tallest else []
+    )
     return HistogramChart(bars, pay_ticks, people_ticks)
 
 
@@ -120,6 +131,13 @@ class SpreadRow:
     def estimate_open(self) -> bool:
         """An open top ("$150,000+") is drawn running on past the band's end."""
         return bool(self.estimate and self.estimate.open_ended)
+
+    @property
+    def value_anchor(self) -> str:
+        """The median's label is centred on it, unless that would run off the drawing."""
+        if self.median is not None and self.median > WIDTH - 30:
+            return "end"
+        return "middle"
 
     @property
     def open_end(self) -> float | None:

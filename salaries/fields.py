@@ -7,6 +7,7 @@ imports another app's forms as a toolbox.
 """
 
 import json
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -49,12 +50,31 @@ def follow_country_currency(form, data, country: str, message: str) -> None:
         form.add_error("currency", message)
 
 
+# Words people write after an amount, and what they multiply it by: "1.2 lakh", "12L",
+# "120k", "1.5 crore", "2 million".
+AMOUNT_WORDS = {
+    "k": 1_000, "thousand": 1_000, "l": 100_000, "lac": 100_000, "lakh": 100_000,
+    "lakhs": 100_000, "cr": 10_000_000, "crore": 10_000_000, "crores": 10_000_000,
+    "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
+}  # fmt: skip
+AMOUNT = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<word>[a-z]+)\.?", re.IGNORECASE)
+
+
 class AmountField(forms.DecimalField):
     """An amount as people write it: 1,50,000 or 150 000 read as 150000, digits of any script
-    (१५०००, ١٥٠٠٠) as the same number. A text box rather than a number box, so that what was
-    typed is kept and shown back whatever it is."""
+    (१५०००, ١٥٠٠٠) as the same number, and "1.2 lakh", "12L", "120k" or "1.5 crore" as the
+    number they mean. A text box rather than a number box, so that what was typed is kept and
+    shown back whatever it is."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": "Write the amount in digits, such as 1,50,000 (or 1.5 lakh, or 150k).",
+        "max_value": "That is more than any pay we can count: check the amount.",
+        "min_value": "Write an amount above zero.",
+        "max_digits": "That is more than any pay we can count: check the amount.",
+        "max_whole_digits": "That is more than any pay we can count: check the amount.",
+        "max_decimal_places": "Write at most two digits after the point.",
+    }
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -63,6 +83,11 @@ class AmountField(forms.DecimalField):
                 for char in value
                 if char not in ", \u00a0_"
             )
+            if found := AMOUNT.fullmatch(value):
+                times = AMOUNT_WORDS.get(found["word"].lower())
+                if times is None:
+                    raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+                value = str(Decimal(found["number"]) * times)
         return super().to_python(value)
 
     def widget_attrs(self, widget):
@@ -126,9 +151,10 @@ def likely_period(usd_yearly, period: str, typical_usd: float | None) -> str | N
 
 
 def pay_form_data() -> dict:
-    """What static/js/pay-form.js reads: each country's currency, and the latest rates.
-    Reference data: remembered until it changes, like figures."""
+    """What static/js/pay-form.js reads: each country's currency, the latest rates, and the
+    words an amount may end with. Reference data: remembered until it changes, like figures."""
     return {
+        "amount_words": json.dumps(AMOUNT_WORDS),
         "currency_of_country": remembered(
             "local-currencies", lambda: json.dumps(local_currencies())
         ),

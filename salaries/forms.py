@@ -259,6 +259,12 @@ class SalaryReportForm(forms.ModelForm):
             "currency": "Follows the country; change it if you are paid in another currency.",
         }
         widgets = {"country": PlainSelect, "currency": PlainSelect}
+        error_messages = {
+            "years_experience": {
+                key: "Write your years of experience as a whole number from 0 to 60."
+                for key in ("invalid", "max_value", "min_value")
+            },
+        }
 
     # The order the form asks in: who, where, what kind of work, then the pay.
     field_order = ["role", *Meta.fields[:12], "currency", "amount", "period", "bonus", "equity"]

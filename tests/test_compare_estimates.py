@@ -115,3 +115,12 @@ def test_a_country_with_neither_keeps_its_row_saying_so(client):
         assert marks(iceland) == []
         assert [t.text for t in iceland.iter(f"{SVG}text")][-1] == "no figures yet"
     assert "no published source we hold gives a range for it" in html
+
+
+def test_a_median_at_the_end_of_the_scale_keeps_its_label_inside_the_drawing(client):
+    """A lone row's median sits at the right end of the scale: its label ends there rather
+    than running off a phone's screen half cut ("23.5 la")."""
+    observe("US", count=6)
+    _, (usd, _ppp) = charts(client, ["US", "IS"])
+    label = next(t for t in rows(usd)["US"].iter(f"{SVG}text") if t.get("class") == "value")
+    assert label.get("text-anchor") == "end"

@@ -228,6 +228,19 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, url):
         ), 99)"""
     )
     assert smallest >= 11, f"{url}: chart text {smallest:.1f} px tall"
+    # Every header link in sight (not off the right of a sideways-scrolling row).
+    links = phone.get_by_role("navigation", name="Main").get_by_role("link")
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, links.nth(index)
+    # And every chart's text inside its drawing ("23.5 la" cut at the edge).
+    outside = phone.evaluate(
+        """() => [...document.querySelectorAll('svg text')].filter(t => {
+            const svg = t.ownerSVGElement.getBoundingClientRect(), box = t.getBoundingClientRect();
+            return box.width && (box.left < svg.left - 1 || box.right > svg.right + 1);
+        }).map(t => t.textContent)"""
+    )
+    assert not outside, f"{url}: chart text outside its drawing: {outside}"
 
 
 def test_a_visitor_checks_an_offer_from_the_home_page(phone):
@@ -313,7 +326,7 @@ def test_a_report_goes_from_a_visitor_through_a_moderator_into_the_figures_and_b
     form.get_by_label("Years of experience").fill("6")
     form.get_by_label("Employment type").select_option("full_time")
     form.get_by_label("Paid per").select_option("month")
-    form.get_by_label("Gross pay").fill("2,50,000")
+    form.get_by_label("Gross pay").fill("2.5 lakh")  # read as 2,50,000, here and on the server
     sync_api.expect(page.locator("#pay-preview")).to_contain_text("NPR 30 lakh a year")
     form.get_by_label(re.compile("I agree")).check()
     form.get_by_role("button", name="Send for review").click()
@@ -455,7 +468,11 @@ def test_an_employer_posts_a_job_a_moderator_approves_it_and_a_visitor_finds_it(
     form.get_by_label("About the job").fill("Keep our **models** running.")
     form.get_by_label("Apply at (web address)").fill("https://example.org/apply")
     form.get_by_role("button", name="Send for review").click()
-    sync_api.expect(page.get_by_text("more than 3 times the minimum")).to_be_visible()
+    # Said in the summary at the top (focused) and beside the field.
+    summary = page.get_by_test_id("error-summary")
+    sync_api.expect(summary).to_be_focused()
+    sync_api.expect(summary.get_by_text("more than 3 times the minimum")).to_be_visible()
+    sync_api.expect(page.locator("#id_pay_max_error")).to_contain_text("more than 3 times")
     sync_api.expect(form.get_by_label("Job title")).to_have_value("Senior MLOps engineer")
     form.get_by_label("Maximum pay").fill("3,50,000")
     form.get_by_role("button", name="Send for review").click()

@@ -3,6 +3,7 @@ one rule shared with the job form; the period an offer form assumes follows the 
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -130,3 +131,23 @@ def test_the_job_form_asks_the_same_question_of_a_monthly_range_typed_as_yearly(
                      r"usually earns \(about NPR [\d.]+ lakh a year, NPR [\d,.]+( lakh)? a month\)",
                      html.unescape(page))  # fmt: skip
     assert "$" not in html.unescape(page).split("Per year, that is")[1].split("confirm.")[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("1.2 lakh", "120000"), ("12 lakh", "1200000"), ("1.2L", "120000"), ("120k", "120000"),
+     ("1.5 crore", "15000000"), ("1,20,000", "120000"), ("१,२०,०००", "120000")],
+)  # fmt: skip
+def test_amounts_are_read_as_people_write_them(typed, meant):
+    form = OfferForm({**NEPAL_OFFER, "amount": typed, "period": "month", "confirm_period": "on"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal(meant)
+
+
+@pytest.mark.parametrize("typed", ["1.2 lakhs of rupees", "twelve", "12 parsecs", "1.2.3 lakh"])
+def test_an_amount_that_cannot_be_read_says_how_to_write_it(typed):
+    form = OfferForm({**NEPAL_OFFER, "amount": typed, "period": "month"})
+    assert not form.is_valid()
+    assert form.errors["amount"] == [
+        "Write the amount in digits, such as 1,50,000 (or 1.5 lakh, or 150k)."
+    ]

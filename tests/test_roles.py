@@ -116,3 +116,14 @@ def test_compare_offers_only_countries_with_figures(client):
     page = client.get("/compare/").content.decode()
     assert ">Nepal (published estimates)<" in page
     assert "Naoero" not in page and "Nauru" not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [("ml engineer", MLE), ("MLE", MLE), ("genai engineer", "ai-engineer"),
+     ("Lead Machine Learning Engineer", MLE), ("data science", "data-scientist")],
+)  # fmt: skip
+def test_the_home_find_box_knows_the_names_people_use(client, typed, slug):
+    response = client.get("/salaries/find/", {"role": typed})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/salaries/{slug}/")

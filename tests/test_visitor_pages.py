@@ -111,10 +111,10 @@ def test_an_offer_is_read_as_people_write_amounts(client):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({"role": MLE, "country": "US", "amount": "-5"}, "greater than or equal to 0.01"),
-        ({"role": MLE, "country": "US", "amount": "lots"}, "Enter a number"),
+        ({"role": MLE, "country": "US", "amount": "-5"}, "Write an amount above zero."),
+        ({"role": MLE, "country": "US", "amount": "lots"}, "Write the amount in digits"),
         ({"role": MLE, "country": "ZZ", "amount": "5"}, "Select a valid choice"),
-        ({"role": MLE, "country": "US", "amount": "9" * 13}, "no more than 12 digits"),
+        ({"role": MLE, "country": "US", "amount": "9" * 13}, "more than any pay we can count"),
         (
             {"role": MLE, "country": "US", "amount": "9" * 11, "period": "hour"},
             "too large to be a salary",

@@ -4,6 +4,7 @@ is done, why a moderator may refuse it, and the limits on its dates, range and t
 from django.db import models
 
 from portal.moderation import PENDING
+from salaries.models import Level
 
 DEFAULT_DAYS_OPEN = 60
 MAX_DAYS_OPEN = 120
@@ -20,6 +21,11 @@ MAX_RANGE_RATIO = 3
 # exports. Benefits are a list beside the pay: 5,000 characters is a very long one.
 DESCRIPTION_MAX_LENGTH = 20_000
 BENEFITS_MAX_LENGTH = 5_000
+# The months of experience a level asks at least (schema.org's experienceRequirements), the
+# same bounds an import reads a level from; an entry-level job asks none we can say.
+MONTHS_OF_EXPERIENCE = {
+    Level.MID: 36, Level.SENIOR: 72, Level.LEAD: 72, Level.EXECUTIVE: 72
+}  # fmt: skip
 
 
 class PostingStatus(models.TextChoices):

@@ -20,6 +20,7 @@ from jobs.models.choices import (
     DESCRIPTION_MAX_LENGTH,
     MAX_DAYS_OPEN,
     MAX_RANGE_RATIO,
+    MONTHS_OF_EXPERIENCE,
     PAY_FIELDS,
     PostingAction,
     PostingRejection,
@@ -92,6 +93,9 @@ class JobPosting(PrivateLink, Moderated):
     identifier = models.CharField(
         max_length=200, blank=True, help_text="The employer's own reference (from an import)"
     )
+    # Who issued the identifier (a feed's PropertyValue name): the identifier is then
+    # "name:value", so two employers' systems may both number a posting 123.
+    identifier_name = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=150)
     description = models.TextField(
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -103,7 +107,8 @@ class JobPosting(PrivateLink, Moderated):
         "confidential employer", default=False, help_text="Show the posting without the name"
     )
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="job_postings")
-    level = models.CharField(max_length=10, choices=Level.choices)
+    # Blank only for an imported posting that does not say: compared with every level.
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     country = CountryField(help_text="Where the job is based")
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True)
     employment_type = models.CharField(max_length=10, choices=EmploymentType.choices)
@@ -337,6 +342,15 @@ class JobPosting(PrivateLink, Moderated):
 
     # For search engines ----------------------------------------------------------------
 
+    def schema_identifier(self) -> dict:
+        """The employer's own reference, as their feed gave it, else Talab's number."""
+        if not self.identifier:
+            return {"@type": "PropertyValue", "name": "Talab", "value": str(self.pk)}
+        if not self.identifier_name:
+            return {"@type": "PropertyValue", "name": self.employer, "value": self.identifier}
+        value = self.identifier.removeprefix(f"{self.identifier_name}:")
+        return {"@type": "PropertyValue", "name": self.identifier_name, "value": value}
+
     def jsonld(self, url: str) -> dict:
         """schema.org JobPosting, with the fields Google documents for job search."""
         data = {
@@ -344,7 +358,7 @@ class JobPosting(PrivateLink, Moderated):
             "@type": "JobPosting",
             "title": self.title,
             "description": str(self.description_html),
-            "identifier": {"@type": "PropertyValue", "name": "Talab", "value": str(self.pk)},
+            "identifier": self.schema_identifier(),
             "datePosted": self.date_posted.isoformat(),
             "validThrough": f"{self.valid_through.isoformat()}T23:59:59Z",
             # Google's value for an employer hiring anonymously.
@@ -363,7 +377,14 @@ class JobPosting(PrivateLink, Moderated):
                 },
             },
             "url": url,
+            # Applicants apply on the employer's site or by e-mail, never on this page.
+            "directApply": False,
         }
+        if months := MONTHS_OF_EXPERIENCE.get(self.level):
+            data["experienceRequirements"] = {
+                "@type": "OccupationalExperienceRequirements",
+                "monthsOfExperience": months,
+            }
         if self.workplace == Workplace.REMOTE:
             data["jobLocationType"] = "TELECOMMUTE"
             allowed = self.remote_countries or [self.country]

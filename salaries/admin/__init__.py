@@ -1,19 +1,25 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.functional import cached_property
 from django_countries.filters import CountryFilter
 
 from portal.admin import (
+    INTERNAL,
     AuditTrailAdmin,
     AuditTrailInline,
+    FlagFilter,
     ModerationAdmin,
     QueueFilter,
     action_form_page,
+    shown_fields,
 )
 from salaries.admin import roles  # noqa: F401 (registers the roles' admin pages)
+from salaries.forms import A_PERIOD
 from salaries.models import (
     City,
     Company,
@@ -33,6 +39,7 @@ from salaries.models import (
     SourceKind,
     conversion_table,
 )
+from salaries.money import format_money
 from salaries.statistics import Percentiles
 
 
@@ -265,18 +272,26 @@ class SybilFilter(admin.SimpleListFilter):
 
 @admin.register(SalaryReport)
 class SalaryReportAdmin(ModerationAdmin):
+    # Short columns, so the queue fits a 1280-pixel screen.
     list_display = [
-        "submitted_at", "title", "country", "level", "amount", "currency", "period", "year",
-        "group", "flagged", "many_alike", "status",
+        "sent", "title", "country", "level", "pay", "year", "group", "flagged", "many_alike",
+        "duplicate", "status",
     ]  # fmt: skip
-    list_filter = [QueueFilter, SybilFilter, "level", ("country", CountryFilter)]
+    list_filter = [QueueFilter, FlagFilter, SybilFilter, "level", ("country", CountryFilter)]
     search_fields = ["role__name", "role_title", "company", "city"]
-    list_select_related = ["role", "currency"]
-    ordering = ["submitted_at"]
+    list_select_related = ["role"]
+    arrived = "submitted_at"
+    ordering = [arrived]
+    alike = ("role", "country", "level", "amount", "currency", "period")
+    alike_within = timedelta(days=1)
+    flagged_when = ModerationAdmin.flagged_when | ~Q(outlier_note="") | ~Q(sybil_note="")
     actions = [*ModerationAdmin.actions, "map_to_role"]
     inlines = [ModerationEventInline]
     # What a visitor sent is evidence: nobody edits it, a moderator only decides.
-    readonly_fields = [field.name for field in SalaryReport._meta.fields]
+    fields = readonly_fields = shown_fields(SalaryReport, {
+        **INTERNAL, "fingerprint": None, "amount": "pay", "currency": None, "period": None,
+        "bonus": "bonus_pay", "equity": "equity_pay",
+    })  # fmt: skip
 
     def get_queryset(self, request):
         return group_figures(super().get_queryset(request))
@@ -285,17 +300,30 @@ class SalaryReportAdmin(ModerationAdmin):
     def title(self, report):
         return report.title if report.role_id else f"“{report.role_title}” (not in our list)"
 
-    @admin.display(description="its group (reports, median $/yr)")
+    @admin.display(description="pay", ordering="amount")
+    def pay(self, report):
+        return f"{format_money(report.amount, report.currency_id)} {A_PERIOD[report.period]}"
+
+    @admin.display(description="bonus (a year)")
+    def bonus_pay(self, report):
+        return format_money(report.bonus, report.currency_id) if report.bonus else "–"
+
+    @admin.display(description="equity (a year)")
+    def equity_pay(self, report):
+        return format_money(report.equity, report.currency_id) if report.equity else "–"
+
+    @admin.display(description="group")
     def group(self, report):
+        """Its group's count and median yearly dollar pay."""
         if not report.group_count:
             return "none yet"
-        return f"{report.group_count:,}, ${report.group_median[0]:,.0f}"
+        return f"{report.group_count:,}, ${report.group_median[0]:,.0f}/yr"
 
     @admin.display(boolean=True, description="outlier")
     def flagged(self, report):
         return bool(report.outlier_note)
 
-    @admin.display(boolean=True, description="one of many?")
+    @admin.display(boolean=True, description="many?")
     def many_alike(self, report):
         return bool(report.sybil_note)
 

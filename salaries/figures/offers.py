@@ -135,12 +135,14 @@ def market(role, country: str, level: str, unit: DisplayUnit, employment_type: s
     """The market for a job of this employment type: salaried pay for a salaried job (the
     default), freelance or contract rates for a freelance or contract one."""
     employment_type = employment_type or EmploymentType.FULL_TIME
-    for levels in ([level], []):
+    # A job whose level is not stated (an imported one) is compared with every level.
+    stated = [level] if level else []
+    for levels in (stated, []) if level else ([],):
         group = panel(_group(unit, role, country, levels, employment_type))
         if group.summary.has_deciles:
             return Market(unit, levels, employment_type, panel=group)
-    ranges = published_ranges(role, country, [level], employment_type)
-    return Market(unit, [level], employment_type, ranges=ranges)
+    ranges = published_ranges(role, country, stated, employment_type)
+    return Market(unit, stated, employment_type, ranges=ranges)
 
 
 def typical_yearly_usd(role, country: str, employment_type: str = "") -> float | None:

@@ -170,7 +170,10 @@ class SalaryReport(PrivateLink, Moderated):
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self):
-        return f"{self.title} in {self.country.code}, {self.amount} {self.currency_id}"
+        from salaries.money import format_money  # which reads the models: imported late
+
+        pay = f"{format_money(self.amount, self.currency_id)} {self.get_period_display()}"
+        return f"{self.title} in {self.country.code}, {pay}"
 
     @property
     def title(self) -> str:

@@ -29,10 +29,19 @@
     }
   }
 
+  // As the server reads it (salaries.fields.AmountField): "1,50,000", "1.2 lakh", "120k".
+  var words = JSON.parse(data.dataset.amountWords);
+  function readAmount(text) {
+    var found = text.replace(/[,\s_]/g, "").match(/^(\d+(?:\.\d+)?)([a-z]+)?\.?$/i);
+    if (!found) return NaN;
+    var times = found[2] ? words[found[2].toLowerCase()] : 1;
+    return times ? parseFloat(found[1]) * times : NaN;
+  }
+
   function preview() {
     var out = document.getElementById("pay-preview");
     if (!out) return;
-    var amount = parseFloat((field("amount").value || "").replace(/[,\s]/g, ""));
+    var amount = readAmount(field("amount").value || "");
     var currency = field("currency").value || currencyOf[field("country").value];
     var times = perYear[field("period").value];
     if (!out || !(amount > 0) || !currency || !times) { if (out) out.textContent = ""; return; }

@@ -2,9 +2,10 @@
 
 Every object is checked as the employer's form checks a posting. Unless --skip-invalid,
 one bad object stops the import and nothing is saved; each problem is reported with the
-object's index in the array (counting from 0). An identifier already imported is left as it
-is, so running the same file twice adds nothing. Imported postings wait for a moderator
-unless --publish.
+object's index in the array (counting from 0). A posting whose closing date has passed is
+skipped with a line saying so. An identifier already imported is the same posting: changed in
+place if the feed changed it (its status kept), so running the same file twice adds nothing.
+Imported postings wait for a moderator unless --publish.
 """
 
 import logging
@@ -13,7 +14,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DataError, transaction
 
-from jobs.importing import NotAPosting, UnreadableFile, identifier, read_json, read_posting
+from jobs.importing import (
+    Closed,
+    NotAPosting,
+    UnreadableFile,
+    identifier,
+    read_json,
+    read_posting,
+)
 from jobs.models import JobPosting, PostingAction
 from portal.moderation import Actor
 
@@ -42,16 +50,19 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot read it as JSON: {problem}") from None
         if not isinstance(items, list):
             raise CommandError(f"{file}: expected a JSON array of JobPosting objects")
-        forms, problems, known = [], [], 0
-        seen = set(JobPosting.objects.exclude(identifier="").values_list("identifier", flat=True))
+        forms, problems, closed, unchanged, seen = [], [], [], 0, set()
         for index, item in enumerate(items):
             try:
-                key = identifier(item) if isinstance(item, dict) else ""
-                if key in seen:
-                    known += 1
+                issuer, key = identifier(item) if isinstance(item, dict) else ("", "")
+                earlier = JobPosting.objects.filter(identifier=key).first() if key else None
+                if key in seen or earlier and not (earlier.editable or earlier.is_open):
+                    unchanged += 1  # listed twice, or closed here: left as it is
                     continue
-                form = read_posting(item)
+                form = read_posting(item, earlier)
                 valid = form.is_valid()
+            except Closed as reason:
+                closed.append(f"index {index}: {reason}")
+                continue
             except NotAPosting as problem:
                 problems.append(f"index {index}: {problem}")
                 continue
@@ -68,18 +79,24 @@ class Command(BaseCommand):
                 problems.append(f"index {index}: {reasons}")
                 continue
             seen.add(key)
-            forms.append((key, form))
+            if earlier and not form.has_changed():
+                unchanged += 1
+                continue
+            forms.append((issuer, key, form))
+        for line in closed:
+            self.stdout.write(line)
         for problem in problems:
             self.stderr.write(problem)
-        # Counts only (postings may name an employer's contact). Known identifiers are left as
-        # they are: nothing is ever updated. dry_run is always False: the command has none.
+        updated = sum(1 for _, _, form in forms if form.instance.pk)
+        # Counts only (postings may name an employer's contact). dry_run is always False: the
+        # command has none.
         fields = {
             "kind": "jobs",
             "source": Path(file).name,
             "rows_read": len(items),
-            "rows_created": len(forms),
-            "rows_updated": 0,
-            "unchanged": known,
+            "rows_created": len(forms) - updated,
+            "rows_updated": updated,
+            "unchanged": unchanged,
             "rejected": len(problems),
             "published": publish,
             "dry_run": False,
@@ -91,9 +108,12 @@ class Command(BaseCommand):
                 "(fix them, or use --skip-invalid)."
             )
         with transaction.atomic():
-            for key, form in forms:
+            for issuer, key, form in forms:
+                if form.instance.pk:  # imported before: changed in place, its status kept
+                    form.save()
+                    continue
                 posting = form.save(commit=False)
-                posting.identifier = key
+                posting.identifier, posting.identifier_name = key, issuer
                 posting.save()
                 form.save_m2m()
                 posting.created(PostingAction.IMPORTED, Actor.SYSTEM)
@@ -102,6 +122,7 @@ class Command(BaseCommand):
         import_log.info("import", extra=fields)
         waiting = "published" if publish else "waiting for review"
         self.stdout.write(
-            f"Postings imported: {len(forms)} ({waiting}); already imported: {known}; "
+            f"Postings imported: {len(forms) - updated} ({waiting}); updated: {updated}; "
+            f"unchanged: {unchanged}; closed, skipped: {len(closed)}; "
             f"skipped as invalid: {len(problems)}."
         )
