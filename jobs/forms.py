@@ -41,7 +41,7 @@ class JobPostingForm(forms.ModelForm):
     role = role_field(label="Role", help_text="The closest role in our list: the range is "
                       "compared with what people in this role earn.")  # fmt: skip
     city = CityChoiceField(
-        queryset=City.objects.order_by("country", "name"),
+        queryset=City.objects.nepal_first(),
         required=False,
         empty_label="No city, or not listed",
         widget=PlainSelect,

@@ -20,7 +20,7 @@ from salaries.fields import (
     quoting_period,
     role_field,
 )
-from salaries.models import Level, Period, Role, SalaryReport, conversion_table
+from salaries.models import City, Level, Period, Role, SalaryReport, conversion_table
 from salaries.money import format_money, local_currency
 from salaries.widgets import PlainSelect, RepeatedSelect
 
@@ -258,7 +258,12 @@ class SalaryReportForm(forms.ModelForm):
             "company": "Never published: it helps moderators check reports.",
             "currency": "Follows the country; change it if you are paid in another currency.",
         }
-        widgets = {"country": PlainSelect, "currency": PlainSelect}
+        widgets = {
+            "country": PlainSelect,
+            "currency": PlainSelect,
+            # Typed, with the cities we know offered as you type (Nepal's first).
+            "city": forms.TextInput(attrs={"list": "city-names", "autocomplete": "off"}),
+        }
         error_messages = {
             "years_experience": {
                 key: "Write your years of experience as a whole number from 0 to 60."
@@ -342,7 +347,12 @@ class SalaryReportForm(forms.ModelForm):
 
     def page_context(self) -> dict:
         """The form's page: the form, and the lists its type-ahead and live preview read."""
-        return {"form": self, "roles": figures.filter_choices()["role"], **pay_form_data()}
+        return {
+            "form": self,
+            "roles": figures.filter_choices()["role"],
+            "cities": City.objects.nepal_first(),
+            **pay_form_data(),
+        }
 
     def fingerprint(self, sender: str) -> str:
         """The same figures from the same sender give the same value (and nothing else)."""

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -193,3 +194,20 @@ def test_the_loader_files_a_title_under_the_role_it_was_merged_into():
     assert role_named("sonar signal engineer", "ranges.csv", 2) == role
     with pytest.raises(CommandError, match="ranges.csv, line 3: no role 'Sonar Prompt Engineer'"):
         role_named("Sonar Prompt Engineer", "ranges.csv", 3)
+
+
+NEPALI_CITIES = ["Kathmandu", "Lalitpur", "Bhaktapur", "Biratnagar", "Janakpur", "Hetauda",
+                 "Pokhara", "Butwal", "Birendranagar", "Dhangadhi"]  # fmt: skip
+
+
+def test_nepals_cities_are_offered_first_in_the_job_and_report_forms(client):
+    job_form = client.get("/jobs/post/").content.decode()
+    options = re.findall(r'<option value="\d+">([^<]+)</option>', job_form)
+    first = [name.split(", ")[0] for name in options[: len(NEPALI_CITIES)]]
+    assert sorted(first) == sorted(NEPALI_CITIES)
+    assert all(name.endswith(", Nepal") for name in options[: len(NEPALI_CITIES)])
+    report_form = client.get("/salaries/submit/").content.decode()
+    datalist = report_form[report_form.index('<datalist id="city-names">') :]
+    names = re.findall(r'<option value="([^"]+)" label="([^"]+)">', datalist)
+    assert [name for name, country in names[: len(NEPALI_CITIES)]] == sorted(NEPALI_CITIES)
+    assert 'list="city-names"' in report_form

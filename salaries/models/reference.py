@@ -121,10 +121,20 @@ class Industry(SluggedModel):
         return self.name
 
 
+class CityQuerySet(models.QuerySet):
+    def nepal_first(self):
+        """Nepal's cities first (the portal's first country), then by country and name."""
+        return self.alias(
+            elsewhere=models.Case(models.When(country="NP", then=0), default=1)
+        ).order_by("elsewhere", "country", "name")
+
+
 class City(SluggedModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=110)
     country = CountryField()
+
+    objects = CityQuerySet.as_manager()
 
     slug_scope = ("country",)
 

@@ -78,6 +78,7 @@ class Command(BaseCommand):
         self.load_sources()
         self.load_exchange_rates()
         self.load_ppp_factors()
+        self.load_cities()
         roles, moved = self.load_roles()
         count = self.load_published_ranges()
         gaps = self.load_pay_gaps()
@@ -172,6 +173,14 @@ class Command(BaseCommand):
                 },
                 f"PPP factor {row['country']} {row['year']}",
             )
+
+    def load_cities(self):
+        """Cities people pick in forms before any figure names them: Nepal's provincial
+        capitals and the Kathmandu valley's three cities."""
+        for line, row in read_seed("cities.csv"):
+            if row["country"] not in countries:
+                self.fail("cities.csv", line, f"unknown country {row['country']!r}")
+            City.objects.get_or_create(name=row["name"], country=row["country"])
 
     def load_roles(self) -> tuple[int, int]:
         """The canonical roles, then every source title as an alias of one (with the level the
