@@ -79,7 +79,10 @@ def role_titles_csv(request):
     """Every survey title as the source gives it, with the role and level its rows are filed
     under: what anyone needs to recompute a page from the raw survey."""
     titles = list(
-        SalaryObservation.objects.survey().values_list("source_title", flat=True).distinct()
+        SalaryObservation.objects.survey()
+        .order_by()
+        .values_list("source_title", flat=True)
+        .distinct()
     )
     filed = Role.objects.for_titles(titles)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -86,6 +86,7 @@ def test_editing_a_title_in_the_admin_refiles_its_rows(admin_client):
 def test_the_title_mapping_is_published_as_csv(client):
     survey_row("Lead Machine Learning Engineer", role=Role.objects.get(slug=MLE), level="lead")
     survey_row("Machine Learning Engineer", role=Role.objects.get(slug=MLE))
+    survey_row("Machine Learning Engineer", role=Role.objects.get(slug=MLE), level="mid")
     survey_row("Bear Robotics", role=Role.objects.general_role())
     response = client.get("/methodology/roles.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
