@@ -114,6 +114,9 @@ class JobPostingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["currency"].queryset = convertible_currencies()
         self.fields["currency"].required = False
+        # Only an imported feed may leave the level unstated; an employer states it.
+        self.fields["level"].required = True
+        self.fields["level"].error_messages["required"] = "Choose the level of the job."
         if not self.instance.pk:
             self.fields["valid_through"].initial = self.today + timedelta(DEFAULT_DAYS_OPEN)
         else:

@@ -806,3 +806,12 @@ def test_an_over_long_description_is_reported_by_index_and_nothing_is_imported(t
     errors = capsys.readouterr().err
     assert "index 1: About the job: At most 20,000 characters, please: this has 38000." in errors
     assert not JobPosting.objects.exists()
+
+
+def test_an_employer_states_the_level(client):
+    """A feed may leave the level unstated (it is then compared with every level); an
+    employer's own form may not."""
+    response = post(client, level="")
+    assert response.status_code == 400
+    assert "Choose the level of the job." in response.content.decode()
+    assert not JobPosting.objects.exists()
