@@ -33,6 +33,9 @@ from salaries.models import Level, PublishedRange, Role
 from salaries.money import Display, display_unit, format_range
 
 MARKER = re.compile(r"\[\[([^\[\]\n]{0,300})\]\]")
+# A sentence (or line) holding a marker: what search leaves out of a guide's text, since a
+# snippet quoting it would read "the median is , and ...".
+MARKED_SENTENCE = re.compile(r"[^.!?\n]*" + MARKER.pattern + r"[^.!?\n]*[.!?]?")
 TOKEN = re.compile(r"TALABFIGURE\d+X")
 TAG_WITH_TOKEN = re.compile(r"<[^<>]*TALABFIGURE\d+X[^<>]*>")
 UNITS = {"usd": Display.USD, "ppp": Display.PPP, "local": Display.LOCAL}
@@ -211,6 +214,11 @@ class Marker:
         context = {"breakdown": breakdown, "unit": unit, "heading": heading, "panel": panel,
                    "caption": f"Yearly pay by {heading.lower()}"}  # fmt: skip
         return render_to_string("careers/markers/table.html", context)
+
+
+def without_figures(text: str) -> str:
+    """The guide's text without the sentences its markers fill with figures."""
+    return MARKED_SENTENCE.sub(" ", text)
 
 
 def kinds_in(text: str) -> set[str]:

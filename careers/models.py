@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from careers.markers import MARKER, render_body
+from careers.markers import render_body, without_figures
 from portal.markdown import html_as_text, plain_text
 from portal.models import weighted_search_vector
 from salaries.models import Role, Source
@@ -74,7 +74,7 @@ class Guide(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.search_text = plain_text(MARKER.sub(" ", self.body))
+        self.search_text = plain_text(without_figures(self.body))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

@@ -1,158 +1,40 @@
-"""Site search: roles and countries by name (typos forgiven), guides and job postings by
-PostgreSQL full-text search.
+"""Site search: roles, levels and places read from the query (salaries.names), then guides and
+job postings by PostgreSQL full-text search.
 
-Names are few (a few hundred roles, 250 countries in English and Nepali), so they are matched
-in Python with rapidfuzz. A role and a country found in the query lead the results with their
-salary page; guides and postings follow, ranked.
+A role and a place found in the query lead the results with their salary page ("jobs" in the
+query puts the job board, filtered, first); postings whose title holds the words come before
+guides, then guides, then postings that mention the words only in their text.
 """
 
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from babel import Locale
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django_countries import countries
-from rapidfuzz import fuzz, process
 
 from careers.models import Guide
 from jobs.models import JobPosting
 from salaries import figures
 from salaries.models import Role
 from salaries.money import Display, display_unit
-from salaries.remembered import COUNTS, COUNTS_SECONDS, remembered
+from salaries.names import NOISE, NameMatch, cleaned, match_names, words_of
 
-MAX_QUERY = 200
-MAX_WORDS = 12
-# Shorthand people type for role words.
-ABBREVIATIONS = {
-    "ml": "machine learning", "mle": "machine learning engineer", "ds": "data scientist",
-    "cv": "computer vision",
-}  # fmt: skip
-COUNTRY_ALIASES = {
-    "usa": "US", "us": "US", "america": "US", "uk": "GB", "britain": "GB", "england": "GB",
-    "uae": "AE", "dubai": "AE", "emirates": "AE",
-}  # fmt: skip
-# Words that say what kind of page is wanted, not which role.
-NOISE = {
-    "salary", "salaries", "pay", "paid", "wage", "wages", "income", "earn", "earnings", "in",
-    "of", "for", "the", "a", "an", "and", "how", "to", "become", "guide", "jobs", "job", "vs",
-    "versus", "what", "much", "does", "do", "is", "per", "month", "year", "hour",
-}  # fmt: skip
-WORD_TYPO_SCORE = 80  # a word this close to a known one is read as it ("lerning": learning)
-COUNTRY_TYPO_SCORE = 85
-# rapidfuzz, not PostgreSQL 18's pg_trgm: on 57 real queries (README) trigram similarity ranked
-# worse. A typo leaves a short word few trigrams ("inda": india 0.375), so the cutoff must be so
-# low that "guide" reads as Guinea (0.30); "statistition" is nearer "statistical" than
-# "statistician"; and a database whose LC_CTYPE is C gives Nepali words no trigrams at all.
+# Words asking for the job board rather than for pay.
+JOB_WORDS = frozenset({"job", "jobs", "vacancy", "vacancies", "opening", "openings", "hiring"})
 # Headlines are marked with characters no text holds, then escaped, then made <mark>s.
 START, STOP = "\ue000", "\ue001"
-
-
-def cleaned(query: str) -> str:
-    """The query as words: control characters (NUL among them) gone, one space between, cut."""
-    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in query)
-    return " ".join(text.split())[:MAX_QUERY]
-
-
-def words_of(text: str) -> list[str]:
-    """Letters, marks and digits in runs: "नेपाल" is one word (its vowel signs are marks)."""
-    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text.lower())
-    return kept.split()[:MAX_WORDS]
-
-
-def country_names() -> dict[str, str]:
-    """{name in lower case: code}: English names, Nepali names (Babel's CLDR), common aliases."""
-
-    def compute():
-        nepali = Locale("ne").territories
-        names = {name.lower(): code for code, name in countries}
-        names.update({nepali[code].lower(): code for code, _ in countries if code in nepali})
-        return {**names, **{alias: code for alias, code in COUNTRY_ALIASES.items()}}
-
-    return remembered("search:country-names", compute)
-
-
-def known_roles() -> list[figures.Choice]:
-    """Every role, with how many people its figures rest on (the most reported lead)."""
-
-    def compute():
-        with_figures = {choice.key: choice for choice in figures.filter_choices()["role"]}
-        return [
-            with_figures.get(slug) or figures.Choice(slug, name, "no figures yet")
-            for slug, name in Role.objects.listed().values_list("slug", "name")
-        ]
-
-    return remembered("search:roles", compute, COUNTS, COUNTS_SECONDS)
-
-
-def role_words() -> list[str]:
-    """Every word of every role name ("machine", "learning", "engineer"...)."""
-    return sorted({word for choice in known_roles() for word in words_of(choice.name)})
-
-
-@dataclass
-class NameMatch:
-    role: object = None  # a figures.Choice
-    country: str = ""
-    other_roles: list = field(default_factory=list)
-    words: list[str] = field(default_factory=list)  # the query's words, spelled as we know them
-
-
-def find_country(words: list[str]) -> tuple[str, list[str]]:
-    """A country named in the words (up to four words long, e.g. "संयुक्त अरब इमिराट्स"), and
-    the words left."""
-    names = country_names()
-    for size in range(min(4, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size])
-            code = names.get(phrase)
-            if code is None and size == 1 and len(phrase) >= 4 and phrase not in role_words():
-                found = process.extractOne(
-                    phrase, list(names), scorer=fuzz.ratio, score_cutoff=COUNTRY_TYPO_SCORE
-                )
-                code = names[found[0]] if found else None
-            if code:
-                return code, words[:start] + words[start + size :]
-    return "", words
-
-
-def find_role(words: list[str]) -> tuple[object, list, list[str]]:
-    """The role the words name (the most reported among those whose name holds them all, an
-    exact name first), other candidates, and the words as we spell them."""
-    roles = known_roles()
-    vocabulary = role_words()
-    spelled = []
-    for word in words:
-        for part in ABBREVIATIONS.get(word, word).split():
-            if part not in vocabulary and len(part) >= 4:
-                found = process.extractOne(
-                    part, vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_TYPO_SCORE
-                )
-                part = found[0] if found else part
-            spelled.append(part)
-    wanted = {w for w in spelled if w not in NOISE}
-    if not wanted:
-        return None, [], spelled
-    candidates = [c for c in roles if wanted <= set(words_of(c.name))]
-    candidates.sort(key=lambda c: (set(words_of(c.name)) != wanted, -c.people, c.name))
-    return (candidates[0] if candidates else None), candidates[1:6], spelled
-
-
-def match_names(query: str) -> NameMatch:
-    country, rest = find_country(words_of(query))
-    role, others, spelled = find_role(rest)
-    return NameMatch(role, country, others, spelled)
+MAX_GUIDES = MAX_POSTINGS = 10
 
 
 @dataclass
 class Result:
     title: str
     url: str
-    kind: str  # "Salaries", "Guide", "Job", "Role"
+    kind: str  # "Salaries", "Guide", "Job", "Jobs", "Role"
     snippet: str = ""
 
 
@@ -162,19 +44,21 @@ def highlighted(text: str) -> str:
     return mark_safe(safe)  # noqa: S308 (escaped above; only our marks are HTML)
 
 
-def text_query(match: NameMatch, query: str) -> SearchQuery | None:
-    """Any of the query's words, and the names it matched: more words found, higher rank."""
-    terms = set(match.words) | set(words_of(query))
-    if match.country:
-        terms |= set(words_of(dict(countries)[match.country]))
+def text_query(match: NameMatch) -> SearchQuery | None:
+    """Any of the words as typed and as we read them, the role's name, and the place as a
+    phrase ("United Arab Emirates", never "united" alone): more of them found, higher rank."""
+    terms = set(match.typed) | set(match.words)
     if match.role:
         terms |= set(words_of(match.role.name))
-    terms = sorted(t for t in terms if t not in NOISE)
-    if not terms:
+    queries = [SearchQuery(term, config="english") for term in sorted(terms - NOISE)]
+    if match.country:
+        for phrase in {match.place, dict(countries)[match.country]}:
+            queries.append(SearchQuery(phrase, config="english", search_type="phrase"))
+    if not queries:
         return None
-    combined = SearchQuery(terms[0], config="english")
-    for term in terms[1:]:
-        combined |= SearchQuery(term, config="english")
+    combined = queries[0]
+    for query in queries[1:]:
+        combined |= query
     return combined
 
 
@@ -182,40 +66,114 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
     query = cleaned(query)
     if not query:
         return NameMatch(), []
-    match = match_names(query)
-    names = dict(countries)
-    leading, following = [], []
+    match = match_names(query, ignored=JOB_WORDS)
+    wants_jobs = bool(JOB_WORDS & set(words_of(query)))
+    words = text_query(match)
+    leading = salary_results(match)
+    titled, mentioned = posting_results(words, match)
+    following = []
     if match.role and match.country:
-        url = reverse("salaries:role_country", args=[match.role.key, match.country.lower()])
-        title = f"{match.role.name} salaries in {names[match.country]}"
-        leading.append(Result(title, url, "Salaries", pair_note(match)))
-    if match.role:
-        # The role anywhere: first when no country was named, else after the guides.
-        url = reverse("salaries:role", args=[match.role.key])
-        role_page = Result(f"{match.role.name} salaries", url, "Salaries", match.role.note)
-        (following if match.country else leading).append(role_page)
-    elif match.country:
-        url = reverse("salaries:list") + f"?country={match.country}"
-        leading.append(Result(f"Salaries in {names[match.country]}", url, "Salaries"))
-    found = []
-    words = text_query(match, query)
-    if words is not None:
-        found = guide_results(words, match) + posting_results(words)
+        # The role anywhere comes after what the query asked about.
+        following.append(leading.pop())
     following += [
         Result(f"{choice.name} salaries", reverse("salaries:role", args=[choice.key]), "Role",
                choice.note)
         for choice in match.other_roles
     ]  # fmt: skip
-    return match, leading + found + following
+    guides = guide_results(words, match) if words is not None else []
+    if wants_jobs and (match.role or match.country):
+        leading.insert(0, job_board_result(match))
+    elif wants_jobs:  # "computer vision jobs": the postings found lead, then the board
+        titled.append(job_board_result(match))
+    return match, leading + titled + guides + mentioned + following
+
+
+def described(match: NameMatch, what: str) -> str:
+    """ "Senior Machine Learning Engineer salaries in Nepal", "Jobs in India"."""
+    role = " ".join(filter(None, [match.level_label, match.role.name if match.role else ""]))
+    title = f"{role} {what}" if role else what.capitalize()
+    return f"{title} in {dict(countries)[match.country]}" if match.country else title
+
+
+def salary_results(match: NameMatch) -> list[Result]:
+    """The salary pages the query names: the role in the place, then the role anywhere; or the
+    place's salaries. A level named leads to that level of the page."""
+    level = f"?level={match.level}" if match.level else ""
+    results = []
+    if match.role and match.country:
+        url = reverse("salaries:role_country", args=[match.role.key, match.country.lower()])
+        results.append(Result(described(match, "salaries"), url + level, "Salaries",
+                              pair_note(match)))  # fmt: skip
+    if match.role:
+        url = reverse("salaries:role", args=[match.role.key]) + level
+        title = described(NameMatch(role=match.role, level=match.level), "salaries")
+        results.append(Result(title, url, "Salaries", match.role.note))
+    elif match.country:
+        url = reverse("salaries:list") + f"?country={match.country}"
+        results.append(Result(described(match, "salaries"), url, "Salaries"))
+    return results
 
 
 def pair_note(match: NameMatch) -> str:
-    """How many people the role's figures in the country rest on, as the page says it."""
+    """How many people the figures of the role in the country rest on, as the page says it."""
     unit = display_unit(Display.USD)
-    query = figures.Criteria.for_group(unit, role=Role.objects.get(slug=match.role.key),
-                                    country=match.country)  # fmt: skip
+    role = Role.objects.get(slug=match.role.key)
+    levels = [match.level] if match.level else []
+    query = figures.Criteria.for_group(unit, role=role, country=match.country, levels=levels)
     people = figures.panel(query).summary.people
     return f"{people} people" if people.shown else f"Published estimates; {people} people"
+
+
+def named_postings(match: NameMatch) -> Q:
+    """Postings for the role, place and level the query names (none when it names none)."""
+    if not (match.role or match.country):
+        return Q(pk__in=[])
+    named = Q()
+    if match.role:
+        named &= Q(role__slug=match.role.key)
+    if match.country:
+        named &= Q(country=match.country)
+    if match.level:
+        named &= Q(level=match.level)
+    return named
+
+
+def job_board_result(match: NameMatch) -> Result:
+    params = {"role": match.role.key if match.role else "", "country": match.country,
+              "level": match.level}  # fmt: skip
+    query = urlencode({key: value for key, value in params.items() if value})
+    count = JobPosting.objects.public().filter(named_postings(match) if query else Q()).count()
+    note = f"{count} open job{'s' if count != 1 else ''}" if count else "No open jobs yet"
+    return Result(described(match, "jobs"), reverse("jobs:list") + (f"?{query}" if query else ""),
+                  "Jobs", note)  # fmt: skip
+
+
+def posting_results(words: SearchQuery | None, match: NameMatch) -> tuple[list, list]:
+    """Open postings for what the query names or holding its words: those named or with the
+    words in their title first (to lead the guides), then those with them only in the text."""
+    found = named_postings(match)
+    in_title = Value(0)
+    if words is not None:
+        found |= Q(search_vector=words)
+        in_title = Case(When(title__search=words, then=Value(1)), default=Value(0))
+    postings = (
+        JobPosting.objects.public()
+        .filter(found)
+        .select_related("city")
+        .annotate(
+            named=Case(When(named_postings(match), then=Value(1)), default=Value(0)),
+            in_title=in_title,
+            rank=SearchRank(F("search_vector"), words) if words is not None else Value(0.0),
+            first=F("named") + F("in_title"),
+        )
+        .order_by("-first", "-rank", "-date_posted")[:MAX_POSTINGS]
+    )
+    results = {True: [], False: []}
+    for posting in postings:
+        result = Result(posting.title, posting.get_absolute_url(), "Job",
+                        f"{posting.employer} · {posting.location}")  # fmt: skip
+        results[bool(posting.first)].append(result)
+    return results[True], results[False]
 
 
 def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:
@@ -239,19 +197,6 @@ def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:
                 min_words=15,
             ),
         )  # fmt: skip
-        .order_by("-rank", "title")[:10]
+        .order_by("-rank", "title")[:MAX_GUIDES]
     )
     return [Result(g.title, g.get_absolute_url(), "Guide", highlighted(g.snippet)) for g in guides]
-
-
-def posting_results(words: SearchQuery) -> list[Result]:
-    postings = (
-        JobPosting.objects.public()
-        .filter(search_vector=words)
-        .annotate(rank=SearchRank(F("search_vector"), words))
-        .order_by("-rank", "-date_posted")[:10]
-    )
-    return [
-        Result(p.title, p.get_absolute_url(), "Job", f"{p.employer} · {p.location}")
-        for p in postings
-    ]

@@ -9,6 +9,7 @@ from portal.pagecache import public_page
 from salaries import figures
 from salaries.models import PublishedRange
 from salaries.money import Display, display_unit
+from salaries.names import cleaned
 
 
 @require_safe
@@ -56,6 +57,6 @@ def guide_page(request, guide, preview=False):
 
 @require_safe
 def site_search(request):
-    query = search.cleaned(request.GET.get("q", ""))
+    query = cleaned(request.GET.get("q", ""))
     match, results = search.search(query)
     return render(request, "careers/search.html", {"query": query, "results": results})

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Count
 from django.utils import timezone
 from django_countries import countries
 
 from jobs.forms import minimum_pay_usd
 from jobs.models import JobPosting, Workplace
+from portal.forms import PlainMessages
 from salaries.fields import AmountField, convertible_currencies
 from salaries.models import EmploymentType, Level, Period, Role
 from salaries.widgets import PlainSelect
@@ -19,6 +21,10 @@ PAGE_SIZE = 20
 
 class AmountFilter(django_filters.NumberFilter):
     field_class = AmountField
+
+
+class PostingFilterForm(PlainMessages, forms.Form):
+    pass
 
 
 class PostingFilter(django_filters.FilterSet):
@@ -53,6 +59,7 @@ class PostingFilter(django_filters.FilterSet):
     class Meta:
         model = JobPosting
         fields = ["role", "country", "level", "workplace", "employment_type"]
+        form = PostingFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -14,10 +14,12 @@ from jobs.models import (
     JobPosting,
     Workplace,
 )
+from portal.forms import PlainMessages
 from salaries import figures
 from salaries.conversion import ANNUAL_MULTIPLIER
 from salaries.fields import (
     AmountField,
+    CountryNamesField,
     convertible_currencies,
     follow_country_currency,
     implausible_pay,
@@ -34,7 +36,7 @@ class CityChoiceField(forms.ModelChoiceField):
         return f"{city.name}, {city.country.name}"
 
 
-class JobPostingForm(forms.ModelForm):
+class JobPostingForm(PlainMessages, forms.ModelForm):
     """What an employer fills in. Every posting states a genuine pay range: both ends, in a
     currency we can convert, no wider than three-fold."""
 
@@ -56,6 +58,12 @@ class JobPostingForm(forms.ModelForm):
         error_messages={"required": "Give the most you will pay as well: ranges open at one "
                         "end (“from 50,000”, “up to 90,000”) are not accepted."},
     )  # fmt: skip
+    remote_countries = CountryNamesField(
+        required=False,
+        label="For a remote job: countries applicants may live in",
+        help_text="Type a country and pick it from the list; add as many as you need. Leave "
+        "empty for anywhere in the job's country.",
+    )
     valid_through = forms.DateField(
         label="Open until",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -80,7 +88,6 @@ class JobPostingForm(forms.ModelForm):
             "company_name": "Employer",
             "country": "Country the job is based in",
             "workplace": "Where the work is done",
-            "remote_countries": "For a remote job: countries applicants may live in",
             "pay_period": "Paid per",
             "description": "About the job",
         }
@@ -88,7 +95,6 @@ class JobPostingForm(forms.ModelForm):
             "description": "Markdown: **bold**, lists, links. HTML is removed. At most "
             f"{DESCRIPTION_MAX_LENGTH:,} characters.",
             "benefits": f"Optional, at most {BENEFITS_MAX_LENGTH:,} characters.",
-            "remote_countries": "Leave empty for anywhere in the job's country.",
             "currency": "Follows the country; change it if you pay in another currency.",
             "bonus": "Optional, in words: “up to 10% of salary”.",
             "equity": "Optional, in words: “stock options over four years”.",

@@ -12,12 +12,14 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django_countries import countries
 
 from salaries.conversion import ANNUAL_MULTIPLIER
 from salaries.models import Currency, Period, Role
 from salaries.money import latest_rates, local_currencies, local_currency
+from salaries.names import COUNTRY_ALIASES
 from salaries.remembered import remembered
-from salaries.widgets import PlainSelect
+from salaries.widgets import CountryNamesInput, PlainSelect
 
 
 def role_field(**options):
@@ -160,3 +162,32 @@ def pay_form_data() -> dict:
         ),
         "usd_rates": remembered("latest-rates", lambda: json.dumps(latest_rates())),
     }
+
+
+class CountryNamesField(forms.Field):
+    """Several countries, typed by name and separated by commas ("India, Nepal, usa"), or given
+    as a list of codes (a job feed, a posting being edited): the codes, in the order given."""
+
+    widget = CountryNamesInput
+    SEPARATORS = re.compile(r"[,;\n]+")
+
+    def to_python(self, value):
+        if not value:
+            return []
+        items = value if isinstance(value, (list, tuple)) else self.SEPARATORS.split(value)
+        codes, unknown = [], []
+        for item in (str(item).strip() for item in items):
+            if not item:
+                continue
+            code = countries.by_name(item) or COUNTRY_ALIASES.get(item.lower(), "")
+            code = code or (item.upper() if item.upper() in countries else "")
+            if not code:
+                unknown.append(f"“{item}”")
+            elif code not in codes:
+                codes.append(code)
+        if unknown:
+            raise forms.ValidationError(
+                f"We do not know the country {', '.join(unknown)}. Type country names separated "
+                "by commas, such as India, Nepal, and pick them from the list as you type."
+            )
+        return codes

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
+from portal.forms import PlainMessages
 from salaries import figures
 from salaries.figures import Criteria
 from salaries.forms import offer_choices_with_data
@@ -36,7 +37,7 @@ PAGE_SIZES = [25, 50, 100]
 REMOTE_CHOICES = [("0", "On-site"), ("50", "Hybrid"), ("100", "Fully remote")]
 
 
-class SalaryFilterForm(forms.Form):
+class SalaryFilterForm(PlainMessages, forms.Form):
     """Form-level rules: ranges must not be reversed; display and sorting choices."""
 
     display = forms.ChoiceField(choices=Display.choices, required=False, label="Show figures in")

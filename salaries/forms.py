@@ -5,8 +5,9 @@ from decimal import Decimal
 from django import forms
 from django_countries import countries
 
+from portal.forms import PlainMessages
 from portal.models import digest
-from salaries import figures, statistics
+from salaries import figures, names, statistics
 from salaries.conversion import plausible_yearly
 from salaries.fields import (
     MONTHLY_QUOTING,
@@ -43,7 +44,7 @@ def offer_choices_with_data(form, names):
         field.widget.choices = [("", empty), *options]
 
 
-class CompareForm(forms.Form):
+class CompareForm(PlainMessages, forms.Form):
     role = role_field()
     countries = forms.MultipleChoiceField(
         choices=countries,
@@ -75,7 +76,7 @@ class CompareForm(forms.Form):
         return codes
 
 
-class OfferForm(forms.Form):
+class OfferForm(PlainMessages, forms.Form):
     """An offer to check against the market: a GET form, so a result is a link to share."""
 
     role = role_field(label="Role")
@@ -185,30 +186,44 @@ class OfferForm(forms.Form):
         )  # fmt: skip
 
 
-class FindForm(forms.Form):
-    """The home page's "role in country" box: names typed or picked from a list."""
+class FindForm(PlainMessages, forms.Form):
+    """The home page's "role in country" box: names typed or picked from a list, read the way
+    people write them ("senior ml engineer", "Kathmandu", "usa")."""
 
     role = forms.CharField(max_length=120, label="Role")
-    country = forms.CharField(max_length=80, required=False, label="Country (optional)")
+    country = forms.CharField(max_length=80, required=False, label="Country or city (optional)")
 
-    def clean_role(self):
-        name = self.cleaned_data["role"].strip()
-        role = Role.objects.named(name)
-        if not role:
-            raise forms.ValidationError(f"We have no role called “{name}”. Pick one from the list.")
-        return role
+    def clean_role(self) -> names.NameMatch:
+        text = self.cleaned_data["role"].strip()
+        match = names.match_names(text)
+        if match.role is None:
+            raise forms.ValidationError(
+                f"We have no role called “{text}”. Type a job title such as Data Scientist or "
+                f"ML engineer, or pick one from the list."
+            )
+        return match
 
-    def clean_country(self):
-        name = self.cleaned_data["country"].strip()
-        if not name:
+    def clean_country(self) -> str:
+        text = self.cleaned_data["country"].strip()
+        if not text:
             return ""
-        code = countries.by_name(name) or (name.upper() if name.upper() in countries else "")
-        if not code:
-            raise forms.ValidationError(f"We do not know a country called “{name}”.")
+        code, _, rest = names.find_country(names.words_of(text))
+        if not code or rest:
+            raise forms.ValidationError(
+                f"We do not know a country or city called “{text}”. Type a country such as "
+                f"Nepal or India, or a city such as Kathmandu."
+            )
         return code
 
+    def destination(self) -> tuple[str, list[str], str]:
+        """The landing page's URL name, its arguments, and the level to show."""
+        match, country = self.cleaned_data["role"], self.cleaned_data["country"]
+        country = country or match.country
+        args = [match.role.key, *([country.lower()] if country else [])]
+        return ("salaries:role_country" if country else "salaries:role"), args, match.level
 
-class SalaryReportForm(forms.ModelForm):
+
+class SalaryReportForm(PlainMessages, forms.ModelForm):
     """What a visitor fills in to report their pay. Everything is checked here and by the
     database constraints; nothing is shown publicly until a moderator approves it."""
 
@@ -372,7 +387,7 @@ class SalaryReportForm(forms.ModelForm):
         return report
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainMessages, forms.Form):
     confirm = forms.BooleanField(
         label="Yes, delete my report for good",
         error_messages={"required": "Tick the box to confirm; nothing was deleted."},

@@ -173,10 +173,9 @@ def find(request):
     """Where the home page's "role in country" box leads: straight to the landing page."""
     form = FindForm(request.GET)
     if form.is_valid():
-        role, country = form.cleaned_data["role"], form.cleaned_data["country"]
-        if country:
-            return redirect("salaries:role_country", role.slug, country.lower())
-        return redirect("salaries:role", role.slug)
+        name, args, level = form.destination()
+        url = reverse(name, args=args)
+        return redirect(f"{url}?level={level}" if level else url)
     choices = figures.filter_choices()
     context = {"form": form, "roles": choices["role"], "countries": choices["country"]}
     return render(request, "salaries/find.html", context, status=400)

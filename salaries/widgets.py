@@ -2,6 +2,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django_countries import countries
 
 
 class PlainSelect(forms.Select):
@@ -55,3 +56,36 @@ class RepeatedSelect(forms.SelectMultiple):
 
     def id_for_label(self, id_):
         return f"{id_}_0" if id_ else id_
+
+
+class CountryNamesInput(forms.TextInput):
+    """Countries typed by name, separated by commas ("India, Nepal"), with every country's
+    name offered as you type. static/js/country-chips.js turns the names into removable chips
+    on the page; without it the text works as it is."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "data-country-chips": "", **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        """The text typed, or codes sent one per value (remote_countries=IN&remote_countries=NP)."""
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, list) and len(values) == 1:
+            return values[0]
+        return values
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return value
+        names = dict(countries)
+        return ", ".join(names.get(str(code), str(code)) for code in value or [])
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        options_id = f"{final_attrs.get('id', name)}-options"
+        final_attrs["list"] = options_id
+        shown = self.format_value(value)
+        text_input = format_html(
+            '<input type="text" name="{}" value="{}"{}>', name, shown, flatatt(final_attrs)
+        )
+        options = format_html_join("", '<option value="{}">', ((label,) for _, label in countries))
+        return format_html('{}<datalist id="{}">{}</datalist>', text_input, options_id, options)

@@ -243,6 +243,27 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, url):
     assert not outside, f"{url}: chart text outside its drawing: {outside}"
 
 
+def test_an_employer_picks_applicant_countries_by_typing_on_a_phone(phone):
+    phone.goto("/jobs/post/")
+    phone.select_option("select[name=country]", "NP")
+    assert phone.locator("select[name=city] option").nth(1).inner_text().endswith(", Nepal")
+    phone.select_option("select[name=workplace]", "remote")
+    typing = phone.get_by_label("For a remote job: countries applicants may live in")
+    for name in ["Nepal", "india", "Bangladesh"]:
+        typing.fill(name)
+        typing.press("Enter")  # picks the country; does not send the form
+    chips = phone.locator("ul.chips li")
+    assert chips.count() == 3 and "India" in chips.nth(1).inner_text()
+    phone.get_by_role("button", name="Remove India").click()
+    sent = phone.locator("input[name=remote_countries]")
+    assert sent.input_value() == "Nepal, Bangladesh"
+    for index in range(chips.count()):
+        box = chips.nth(index).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.url.endswith("/jobs/post/")  # nothing was sent
+
+
 def test_a_visitor_checks_an_offer_from_the_home_page(phone):
     phone.goto("/")
     form = phone.get_by_role("form", name="Check an offer")

@@ -111,3 +111,25 @@ def test_a_posting_with_only_an_e_mail_says_to_apply_by_e_mail(client):
     posting = JobPostingFactory(apply_url="", apply_email="jobs@example.com")
     page = client.get(posting.get_absolute_url()).content.decode()
     assert "Apply by e-mail:" in page and "Or by e-mail" not in page
+
+
+def test_countries_applicants_may_live_in_are_typed_by_name(client):
+    link_of(post(client, workplace="remote", remote_countries="india, Nepal; usa"), client)
+    posting = JobPosting.objects.get()
+    assert [country.code for country in posting.remote_countries] == ["IN", "NP", "US"]
+    page = client.get(MANAGE).content.decode()
+    assert form_values(page)["remote_countries"] == ["India, Nepal, United States of America"]
+    assert '<option value="Nepal">' in page  # offered as the employer types
+
+
+def test_a_country_we_do_not_know_is_named_and_what_was_typed_is_kept(client):
+    response = post(client, workplace="remote", remote_countries="India, Narnia")
+    page = response.content.decode()
+    assert response.status_code == 400 and not JobPosting.objects.exists()
+    assert "We do not know the country “Narnia”. Type country names separated by commas" in page
+    assert 'value="India, Narnia"' in page
+
+
+def test_a_feed_or_a_form_may_send_country_codes_one_by_one(client):
+    link_of(post(client, workplace="remote", remote_countries=["NP", "IN"]), client)
+    assert {c.code for c in JobPosting.objects.get().remote_countries} == {"NP", "IN"}

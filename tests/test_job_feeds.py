@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from jobs.models import JobPosting, PostingStatus
+from jobs.models import JobPosting, PostingAction, PostingStatus
 from tests.test_jobs import jsonld_of, schema_posting
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -67,6 +67,18 @@ def test_a_second_run_with_a_changed_title_updates_the_posting_in_place(tmp_path
     posting = JobPosting.objects.get()
     assert (posting.pk, posting.title) == (first.pk, "Sr. Machine Learning Engineer")
     assert (posting.status, posting.date_posted) == (PostingStatus.PUBLISHED, first.date_posted)
+    # A published posting changed without a moderator: the audit trail says so, and what.
+    change = posting.events.get(action=PostingAction.UPDATED)
+    assert (change.by, change.note) == (None, "Changed: Job title")
+    assert posting.events.count() == 3  # imported, approved, changed: not one per unchanged run
+
+
+def test_a_moderator_sees_the_feed_s_change_on_the_posting_s_page(tmp_path, moderator):
+    run(tmp_path, [schema_posting(1)], "--publish")
+    run(tmp_path, [schema_posting(1, title="Sr. Machine Learning Engineer")])
+    posting = JobPosting.objects.get()
+    page = moderator.get(f"/admin/jobs/jobposting/{posting.pk}/change/").content.decode()
+    assert "Changed by its feed" in page and "Changed: Job title" in page
 
 
 def test_a_plain_text_identifier_and_months_of_experience_reach_the_jsonld(tmp_path, client):

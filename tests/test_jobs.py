@@ -106,7 +106,7 @@ def test_the_form_is_protected_and_explains_the_range_rules(client):
         ({"pay_min": "0", "pay_max": "0"}, "pay_min", "above zero"),
         ({"pay_min": "9000000000", "pay_max": "9000000000"}, "pay_min", "more than any salary"),
         ({"pay_min": "1000", "pay_max": "1500", "pay_period": "year"}, "pay_min", "Check the"),
-        ({"currency": "XXX"}, "currency", "Select a valid choice"),
+        ({"currency": "XXX"}, "currency", "Choose one of the answers in the list."),
         ({"apply_url": ""}, "apply_url", "where people can apply"),
         ({"company_name": ""}, "company_name", "confidential employer"),
         ({"country": "IN", "currency": ""}, "pay_min", None),  # a rupee range is fine in India
@@ -116,8 +116,8 @@ def test_the_form_is_protected_and_explains_the_range_rules(client):
             "valid_through",
             "at most 120 days",
         ),
-        ({"role": "nonsense"}, "role", "Select a valid choice"),
-        ({"title": "x" * 151}, "title", "at most 150"),
+        ({"role": "nonsense"}, "role", "Choose one of the answers in the list."),
+        ({"title": "x" * 151}, "title", "Keep it to 150 characters or fewer (this has 151)."),
     ],
 )
 def test_every_range_rule_and_bad_input_gets_a_clear_message_and_keeps_what_was_typed(

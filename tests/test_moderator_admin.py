@@ -207,3 +207,11 @@ def test_the_queues_query_count_does_not_grow_with_their_rows(moderator):
 
     assert JobPosting.objects.pending().count() == SalaryReport.objects.pending().count() == 30
     assert many == few
+
+
+def test_a_queue_has_the_page_s_whole_width(moderator):
+    """Django's model sidebar took 300 px of 1280 and hid the status and flag columns."""
+    a_report()
+    page = moderator.get(REPORTS).content.decode()
+    assert 'id="nav-sidebar"' not in page
+    assert " column-status" in page and " column-duplicate" in page

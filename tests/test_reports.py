@@ -78,9 +78,9 @@ def test_a_report_waits_for_review_and_is_not_public(client):
         ({"equity": "1e9"}, "equity", "more than any salary we can count"),
         ({"year": "2999"}, "year", "Give a year between 2000"),
         ({"years_experience": "99"}, "years_experience", "a whole number from 0 to 60"),
-        ({"role": ""}, "role", "This field is required"),
-        ({"currency": "XYZ"}, "currency", "Select a valid choice"),
-        ({"country": ""}, "country", "This field is required"),
+        ({"role": ""}, "role", "Type your answer here: it cannot be left empty."),
+        ({"currency": "XYZ"}, "currency", "Choose one of the answers in the list."),
+        ({"country": ""}, "country", "Choose one from the list."),
         ({"consent": ""}, "consent", "Please tick the box to agree"),
     ],
 )

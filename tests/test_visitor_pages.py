@@ -113,7 +113,7 @@ def test_an_offer_is_read_as_people_write_amounts(client):
     [
         ({"role": MLE, "country": "US", "amount": "-5"}, "Write an amount above zero."),
         ({"role": MLE, "country": "US", "amount": "lots"}, "Write the amount in digits"),
-        ({"role": MLE, "country": "ZZ", "amount": "5"}, "Select a valid choice"),
+        ({"role": MLE, "country": "ZZ", "amount": "5"}, "Choose one of the answers in the list."),
         ({"role": MLE, "country": "US", "amount": "9" * 13}, "more than any pay we can count"),
         (
             {"role": MLE, "country": "US", "amount": "9" * 11, "period": "hour"},

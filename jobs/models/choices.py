@@ -48,6 +48,7 @@ class PostingAction(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the employer"
     EXPIRED = "expired", "Expired"
     IMPORTED = "imported", "Imported"
+    UPDATED = "updated", "Changed by its feed"
 
 
 class Workplace(models.TextChoices):

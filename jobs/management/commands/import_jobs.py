@@ -22,7 +22,7 @@ from jobs.importing import (
     read_json,
     read_posting,
 )
-from jobs.models import JobPosting, PostingAction
+from jobs.models import JobPosting, PostingAction, PostingEvent
 from portal.moderation import Actor
 
 import_log = logging.getLogger("talab.imports")
@@ -110,7 +110,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             for issuer, key, form in forms:
                 if form.instance.pk:  # imported before: changed in place, its status kept
-                    form.save()
+                    posting = form.save()
+                    # No moderator saw the change: the audit trail says what it was.
+                    changed = ", ".join(str(form.fields[name].label) for name in form.changed_data)
+                    PostingEvent.record(
+                        posting, PostingAction.UPDATED, None, note=f"Changed: {changed}"
+                    )
                     continue
                 posting = form.save(commit=False)
                 posting.identifier, posting.identifier_name = key, issuer
