@@ -8,8 +8,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from jobs.filters import PAGE_SIZE, PostingFilter
 from jobs.forms import JobPostingForm
 from jobs.models import JobPosting, PostingAction, PostingStatus
+from portal import versions
 from portal.models import over_hourly_limit
 from portal.moderation import Actor
+from portal.pagecache import public_page
 from portal.private_links import PrivateLinks, private
 from salaries import figures
 from salaries.fields import pay_form_data
@@ -19,6 +21,7 @@ POSTINGS_PER_HOUR = 5
 
 
 @require_safe
+@public_page("jobs")  # retired when a posting is saved: published, expired, withdrawn...
 def job_list(request):
     postings = JobPosting.objects.public().select_related("role", "currency", "city")
     filterset = PostingFilter(request.GET, queryset=postings)
@@ -36,6 +39,7 @@ def job_list(request):
 
 
 @require_safe
+@public_page("jobs", versions.ALL)  # its market panel may show any group's figures
 def job_detail(request, pk, slug):
     posting = (
         JobPosting.objects.shown().select_related("role", "currency", "city").filter(pk=pk).first()

@@ -214,3 +214,26 @@ def test_moving_an_observation_to_another_country_retires_its_old_country_page(
         moved.employee_country = "IN"
         moved.save()
     assert b'data-testid="count">11<' in client.get(US_PAGE).content and before != b""
+
+
+def test_the_job_board_and_a_job_s_page_are_cached_until_a_posting_changes(
+    client, data_scientists, django_capture_on_commit_callbacks
+):
+    from jobs.models import PostingStatus
+    from tests.factories import JobPostingFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        posting = JobPostingFactory(title="Cached board posting", role=data_scientists)
+    pages = {}
+    for url in ["/jobs/", "/jobs/?country=US", posting.get_absolute_url()]:
+        first, _ = queries_for(client, url)
+        again, response = queries_for(client, url)
+        assert (response.status_code, again) == (200, 2), url  # the versions, then the page
+        assert again < first
+        pages[url] = response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.status = PostingStatus.WITHDRAWN
+        posting.save()
+    assert b"Cached board posting" not in client.get("/jobs/").content
+    page = client.get(posting.get_absolute_url()).content
+    assert page != pages[posting.get_absolute_url()] and b"application/ld+json" not in page
