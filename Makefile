@@ -8,7 +8,10 @@ LOCAL_ENV := HTTPS=0
 # The aijobs.net survey (CC0) is imported from here when present; it is never committed.
 AIJOBS_CSV ?= ../shared/data/aijobs-salaries-2025-01-19.csv
 
-.PHONY: install lock browser run load test test-fast bench format superuser shell db-start db-stop backup restore clean
+# Where visitor-facing text is (the admin's and the tests' are not translated).
+MESSAGE_SOURCES := --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+
+.PHONY: install lock browser redis-server gettext messages run load test test-fast bench format superuser shell db-start db-stop backup restore clean
 
 # Installs exactly the versions in uv.lock (the ones the tests passed with), on any Python
 # 3.11-3.14; uv itself comes from pip first, then from the lock.
@@ -50,7 +53,25 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; fi; }
 
-test: install browser
+# The Redis tests serve pages from Debian's redis-server (tests/test_redis.py skips without it).
+redis-server:
+	@command -v redis-server >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
+		else echo "Install Debian's redis-server (sudo apt-get install redis-server) for the Redis tests."; fi; }
+
+# GNU gettext: makemessages and compilemessages (make messages, and the catalog's test).
+gettext:
+	@command -v msgfmt >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext; \
+		else echo "Install GNU gettext (sudo apt-get install gettext) to update the catalogs."; fi; }
+
+# After changing visitor-facing text: the Nepali catalog updated, then compiled. The compiled
+# .mo is committed, so `make run` needs no gettext.
+messages: install gettext
+	$(PY) manage.py makemessages -l ne $(MESSAGE_SOURCES)
+	$(PY) manage.py compilemessages -l ne --ignore=.venv
+
+test: install browser redis-server gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

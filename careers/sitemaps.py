@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
 from careers.models import Guide
+from portal.sitemaps import EveryLanguageSitemap
 
 
-class GuideSitemap(Sitemap):
+class GuideSitemap(EveryLanguageSitemap):
     changefreq = "monthly"
 
     def items(self):

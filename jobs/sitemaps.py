@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
 from jobs.models import JobPosting
+from portal.sitemaps import EveryLanguageSitemap
 
 
-class JobPostingSitemap(Sitemap):
+class JobPostingSitemap(EveryLanguageSitemap):
     """Open postings only: a draft, a posting waiting for review or a closed one is not
     for search engines."""
 

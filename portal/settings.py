@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language from its URL: /ne/... is Nepali, every other path English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,6 +159,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "portal.languages.alternates",
             ],
         },
     },
@@ -170,6 +174,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# English at the unprefixed URLs it always had; Nepali under /ne/ (portal/urls.py).
+LANGUAGES = [("en", "English"), ("ne", "नेपाली")]
+# The compiled catalogs (.mo) are committed beside the .po, so a fresh machine needs no
+# GNU gettext: `make messages` updates and compiles them (README, "Languages").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

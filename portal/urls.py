@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -11,14 +12,18 @@ from salaries.sitemaps import sitemaps as salary_sitemaps
 sitemaps = {**salary_sitemaps, "guides": GuideSitemap, "jobs": JobPostingSitemap}
 
 urlpatterns = [
-    path("", salary_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("admin/", admin.site.urls),  # in English only
+]
+# Visitors' pages: English at the URLs they always had, Nepali at the same under /ne/.
+urlpatterns += i18n_patterns(
+    path("", salary_views.home, name="home"),
     path("", include("salaries.urls")),
     path("", include("careers.urls")),
     path("", include("jobs.urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

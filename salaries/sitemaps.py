@@ -1,10 +1,10 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from portal.sitemaps import EveryLanguageSitemap
 from salaries import figures
 
 
-class RoleSitemap(Sitemap):
+class RoleSitemap(EveryLanguageSitemap):
     """Every role whose page shows figures: a median, or a published range."""
 
     changefreq = "weekly"
@@ -17,7 +17,7 @@ class RoleSitemap(Sitemap):
         return reverse("salaries:role", args=[slug])
 
 
-class RoleCountrySitemap(Sitemap):
+class RoleCountrySitemap(EveryLanguageSitemap):
     """Every role and country pair whose page shows figures."""
 
     changefreq = "weekly"
