@@ -50,7 +50,7 @@ run: load
 # End-to-end tests drive Debian's Chromium (a browser download does not work here).
 browser:
 	@command -v chromium >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-lohit-deva; \
 		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; fi; }
 
 # The Redis tests serve pages from Debian's redis-server (tests/test_redis.py skips without it).

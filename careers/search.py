@@ -14,6 +14,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from careers.models import Guide
@@ -34,7 +36,7 @@ MAX_GUIDES = MAX_POSTINGS = 10
 class Result:
     title: str
     url: str
-    kind: str  # "Salaries", "Guide", "Job", "Jobs", "Role"
+    kind: str  # "Salaries", "Guide", "Job", "Jobs", "Role", in the visitor's language
     snippet: str = ""
 
 
@@ -76,8 +78,8 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
         # The role anywhere comes after what the query asked about.
         following.append(leading.pop())
     following += [
-        Result(f"{choice.name} salaries", reverse("salaries:role", args=[choice.key]), "Role",
-               choice.note)
+        Result(_("%(role)s salaries") % {"role": choice.name},
+               reverse("salaries:role", args=[choice.key]), _("Role"), choice.note)
         for choice in match.other_roles
     ]  # fmt: skip
     guides = guide_results(words, match) if words is not None else []
@@ -89,10 +91,23 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
 
 
 def described(match: NameMatch, what: str) -> str:
-    """ "Senior Machine Learning Engineer salaries in Nepal", "Jobs in India"."""
+    """ "Senior Machine Learning Engineer salaries in Nepal", "Jobs in India"; `what` is
+    "salaries" or "jobs"."""
     role = " ".join(filter(None, [match.level_label, match.role.name if match.role else ""]))
-    title = f"{role} {what}" if role else what.capitalize()
-    return f"{title} in {dict(countries)[match.country]}" if match.country else title
+    country = dict(countries)[match.country] if match.country else ""
+    if what == "jobs":
+        titles = {
+            (True, True): _("%(role)s jobs in %(country)s"), (True, False): _("%(role)s jobs"),
+            (False, True): _("Jobs in %(country)s"), (False, False): _("Jobs"),
+        }  # fmt: skip
+    else:
+        titles = {
+            (True, True): _("%(role)s salaries in %(country)s"),
+            (True, False): _("%(role)s salaries"),
+            (False, True): _("Salaries in %(country)s"), (False, False): _("Salaries"),
+        }  # fmt: skip
+    title = titles[bool(role), bool(country)]
+    return title % {"role": role, "country": country} if role or country else title
 
 
 def salary_results(match: NameMatch) -> list[Result]:
@@ -102,15 +117,15 @@ def salary_results(match: NameMatch) -> list[Result]:
     results = []
     if match.role and match.country:
         url = reverse("salaries:role_country", args=[match.role.key, match.country.lower()])
-        results.append(Result(described(match, "salaries"), url + level, "Salaries",
+        results.append(Result(described(match, "salaries"), url + level, _("Salaries"),
                               pair_note(match)))  # fmt: skip
     if match.role:
         url = reverse("salaries:role", args=[match.role.key]) + level
         title = described(NameMatch(role=match.role, level=match.level), "salaries")
-        results.append(Result(title, url, "Salaries", match.role.note))
+        results.append(Result(title, url, _("Salaries"), match.role.note))
     elif match.country:
         url = reverse("salaries:list") + f"?country={match.country}"
-        results.append(Result(described(match, "salaries"), url, "Salaries"))
+        results.append(Result(described(match, "salaries"), url, _("Salaries")))
     return results
 
 
@@ -121,7 +136,9 @@ def pair_note(match: NameMatch) -> str:
     levels = [match.level] if match.level else []
     query = figures.Criteria.for_group(unit, role=role, country=match.country, levels=levels)
     people = figures.panel(query).summary.people
-    return f"{people} people" if people.shown else f"Published estimates; {people} people"
+    if people.shown:
+        return _("%(people)s people") % {"people": people}
+    return _("Published estimates; %(people)s people") % {"people": people}
 
 
 def named_postings(match: NameMatch) -> Q:
@@ -143,9 +160,12 @@ def job_board_result(match: NameMatch) -> Result:
               "level": match.level}  # fmt: skip
     query = urlencode({key: value for key, value in params.items() if value})
     count = JobPosting.objects.public().filter(named_postings(match) if query else Q()).count()
-    note = f"{count} open job{'s' if count != 1 else ''}" if count else "No open jobs yet"
+    if count:
+        note = ngettext("%(count)s open job", "%(count)s open jobs", count) % {"count": count}
+    else:
+        note = _("No open jobs yet")
     return Result(described(match, "jobs"), reverse("jobs:list") + (f"?{query}" if query else ""),
-                  "Jobs", note)  # fmt: skip
+                  _("Jobs"), note)  # fmt: skip
 
 
 def posting_results(words: SearchQuery | None, match: NameMatch) -> tuple[list, list]:
@@ -170,7 +190,7 @@ def posting_results(words: SearchQuery | None, match: NameMatch) -> tuple[list, 
     )
     results = {True: [], False: []}
     for posting in postings:
-        result = Result(posting.title, posting.get_absolute_url(), "Job",
+        result = Result(posting.title, posting.get_absolute_url(), _("Job"),
                         f"{posting.employer} · {posting.location}")  # fmt: skip
         results[bool(posting.first)].append(result)
     return results[True], results[False]
@@ -199,4 +219,6 @@ def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:
         )  # fmt: skip
         .order_by("-rank", "title")[:MAX_GUIDES]
     )
-    return [Result(g.title, g.get_absolute_url(), "Guide", highlighted(g.snippet)) for g in guides]
+    return [
+        Result(g.title, g.get_absolute_url(), _("Guide"), highlighted(g.snippet)) for g in guides
+    ]

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from jobs.forms import minimum_pay_usd
@@ -15,7 +16,9 @@ from salaries.fields import AmountField, convertible_currencies
 from salaries.models import EmploymentType, Level, Period, Role
 from salaries.widgets import PlainSelect
 
-POSTED_WITHIN = [("1", "Today or yesterday"), ("7", "Last 7 days"), ("30", "Last 30 days")]
+POSTED_WITHIN = [
+    ("1", _("Today or yesterday")), ("7", _("Last 7 days")), ("30", _("Last 30 days"))
+]  # fmt: skip
 PAGE_SIZE = 20
 
 
@@ -29,31 +32,34 @@ class PostingFilterForm(PlainMessages, forms.Form):
 
 class PostingFilter(django_filters.FilterSet):
     role = django_filters.ModelChoiceFilter(
-        queryset=Role.objects.listed(), to_field_name="slug", empty_label="Any role",
+        queryset=Role.objects.listed(), to_field_name="slug", empty_label=_("Any role"),
         widget=PlainSelect,
     )  # fmt: skip
     country = django_filters.ChoiceFilter(
-        choices=countries, empty_label="Any country", widget=PlainSelect
+        choices=countries, empty_label=_("Any country"), widget=PlainSelect
     )
-    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="Any level")
-    workplace = django_filters.ChoiceFilter(choices=Workplace.choices, empty_label="Anywhere")
+    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label=_("Any level"))
+    workplace = django_filters.ChoiceFilter(choices=Workplace.choices, empty_label=_("Anywhere"))
     employment_type = django_filters.ChoiceFilter(
-        choices=EmploymentType.choices, empty_label="Any type", label="Employment type"
+        choices=EmploymentType.choices, empty_label=_("Any type"), label=_("Employment type")
     )
     min_pay = AmountFilter(
-        label="Paying at least", method="filter_min_pay", min_value=0, max_digits=14,
+        label=_("Paying at least"), method="filter_min_pay", min_value=0, max_digits=14,
         decimal_places=2,
     )  # fmt: skip
     currency = django_filters.ModelChoiceFilter(
-        queryset=convertible_currencies(), to_field_name="code", empty_label="US dollars",
-        method="read_with_min_pay", widget=PlainSelect, label="In",
+        queryset=convertible_currencies(), to_field_name="code", empty_label=_("US dollars"),
+        method="read_with_min_pay", widget=PlainSelect, label=_("In"),
     )  # fmt: skip
     period = django_filters.ChoiceFilter(
-        choices=Period.choices, empty_label="per year", method="read_with_min_pay", label="Per"
+        choices=Period.choices,
+        empty_label=_("per year"),
+        method="read_with_min_pay",
+        label=_("Per"),
     )
     posted_within = django_filters.ChoiceFilter(
-        choices=POSTED_WITHIN, empty_label="Any time", method="filter_posted_within",
-        label="Posted",
+        choices=POSTED_WITHIN, empty_label=_("Any time"), method="filter_posted_within",
+        label=_("Posted"),
     )  # fmt: skip
 
     class Meta:

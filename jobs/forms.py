@@ -3,6 +3,9 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from jobs.models import (
@@ -31,6 +34,23 @@ from salaries.money import format_money
 from salaries.widgets import PlainSelect
 
 
+def _interpolate(message, values):
+    return message % values
+
+
+# A translated message with its values filled in when it is shown, in the visitor's language.
+interpolate = lazy(_interpolate, str)
+
+
+def too_long(limit: int):
+    """The message for a text over its limit; Django fills in %(show_value)d when it says it."""
+    message = _(
+        "At most %(limit)s characters, please: this has %(show_value)s. Shorten it, or link to "
+        "the full text."
+    )
+    return interpolate(message, {"limit": f"{limit:,}", "show_value": "%(show_value)d"})
+
+
 class CityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, city):
         return f"{city.name}, {city.country.name}"
@@ -40,40 +60,42 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
     """What an employer fills in. Every posting states a genuine pay range: both ends, in a
     currency we can convert, no wider than three-fold."""
 
-    role = role_field(label="Role", help_text="The closest role in our list: the range is "
-                      "compared with what people in this role earn.")  # fmt: skip
+    role = role_field(label=_("Role"), help_text=_("The closest role in our list: the range is "
+                      "compared with what people in this role earn."))  # fmt: skip
     city = CityChoiceField(
         queryset=City.objects.nepal_first(),
         required=False,
-        empty_label="No city, or not listed",
+        empty_label=_("No city, or not listed"),
         widget=PlainSelect,
-        label="City (optional)",
+        label=_("City (optional)"),
     )
     pay_min = AmountField(
-        label="Minimum pay", max_digits=14, decimal_places=2,
-        error_messages={"required": "Give the least you will pay: a range needs both ends."},
+        label=_("Minimum pay"), max_digits=14, decimal_places=2,
+        error_messages={"required": _("Give the least you will pay: a range needs both ends.")},
     )  # fmt: skip
     pay_max = AmountField(
-        label="Maximum pay", max_digits=14, decimal_places=2,
-        error_messages={"required": "Give the most you will pay as well: ranges open at one "
-                        "end (“from 50,000”, “up to 90,000”) are not accepted."},
+        label=_("Maximum pay"), max_digits=14, decimal_places=2,
+        error_messages={"required": _("Give the most you will pay as well: ranges open at one "
+                        "end (“from 50,000”, “up to 90,000”) are not accepted.")},
     )  # fmt: skip
     remote_countries = CountryNamesField(
         required=False,
-        label="For a remote job: countries applicants may live in",
-        help_text="Type a country and pick it from the list; add as many as you need. Leave "
-        "empty for anywhere in the job's country.",
+        label=_("For a remote job: countries applicants may live in"),
+        help_text=_(
+            "Type a country and pick it from the list; add as many as you need. Leave "
+            "empty for anywhere in the job's country."
+        ),
     )
     valid_through = forms.DateField(
-        label="Open until",
+        label=_("Open until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"At most {MAX_DAYS_OPEN} days from today.",
+        help_text=interpolate(_("At most %(days)s days from today."), {"days": MAX_DAYS_OPEN}),
     )
     confirm_period = forms.BooleanField(
-        required=False, label="Yes, the amounts are right for the period I chose"
+        required=False, label=_("Yes, the amounts are right for the period I chose")
     )
     # A field people never see and bots fill in (see the form's CSS).
-    website = forms.CharField(required=False, label="Leave this empty")
+    website = forms.CharField(required=False, label=_("Leave this empty"))
 
     class Meta:
         model = JobPosting
@@ -84,20 +106,28 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
             "apply_email", "valid_through",
         ]  # fmt: skip
         labels = {
-            "title": "Job title",
-            "company_name": "Employer",
-            "country": "Country the job is based in",
-            "workplace": "Where the work is done",
-            "pay_period": "Paid per",
-            "description": "About the job",
+            "title": _("Job title"),
+            "company_name": _("Employer"),
+            "country": _("Country the job is based in"),
+            "workplace": _("Where the work is done"),
+            "pay_period": _("Paid per"),
+            "description": _("About the job"),
         }
         help_texts = {
-            "description": "Markdown: **bold**, lists, links. HTML is removed. At most "
-            f"{DESCRIPTION_MAX_LENGTH:,} characters.",
-            "benefits": f"Optional, at most {BENEFITS_MAX_LENGTH:,} characters.",
-            "currency": "Follows the country; change it if you pay in another currency.",
-            "bonus": "Optional, in words: “up to 10% of salary”.",
-            "equity": "Optional, in words: “stock options over four years”.",
+            "description": interpolate(
+                _(
+                    "Markdown: **bold**, lists, links. HTML is removed. At most %(limit)s "
+                    "characters."
+                ),
+                {"limit": f"{DESCRIPTION_MAX_LENGTH:,}"},
+            ),
+            "benefits": interpolate(
+                _("Optional, at most %(limit)s characters."), {"limit": f"{BENEFITS_MAX_LENGTH:,}"}
+            ),
+            "currency": _("Follows the country; change it if you pay in another currency."),
+            # xgettext:no-python-format
+            "bonus": _("Optional, in words: “up to 10% of salary”."),
+            "equity": _("Optional, in words: “stock options over four years”."),
         }
         widgets = {
             "country": PlainSelect,
@@ -106,10 +136,7 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
             "benefits": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            name: {
-                "max_length": f"At most {limit:,} characters, please: this has %(show_value)d. "
-                "Shorten it, or link to the full text."
-            }
+            name: {"max_length": too_long(limit)}
             for name, limit in [
                 ("description", DESCRIPTION_MAX_LENGTH),
                 ("benefits", BENEFITS_MAX_LENGTH),
@@ -122,7 +149,7 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         self.fields["currency"].required = False
         # Only an imported feed may leave the level unstated; an employer states it.
         self.fields["level"].required = True
-        self.fields["level"].error_messages["required"] = "Choose the level of the job."
+        self.fields["level"].error_messages["required"] = gettext("Choose the level of the job.")
         if not self.instance.pk:
             self.fields["valid_through"].initial = self.today + timedelta(DEFAULT_DAYS_OPEN)
         else:
@@ -131,9 +158,10 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
             # role itself is shown by its slug.
             self.initial["role"] = self.instance.role
         for name, prompt in [
-            ("country", "Choose a country"), ("level", "Choose a level"),
-            ("employment_type", "Choose one"), ("workplace", "Choose one"),
-            ("pay_period", "Choose a period"), ("currency", "The country's currency"),
+            ("country", gettext("Choose a country")), ("level", gettext("Choose a level")),
+            ("employment_type", gettext("Choose one")), ("workplace", gettext("Choose one")),
+            ("pay_period", gettext("Choose a period")),
+            ("currency", gettext("The country's currency")),
         ]:  # fmt: skip
             field = self.fields[name]
             field.widget.choices = [("", prompt), *list(field.widget.choices)[1:]]
@@ -146,14 +174,14 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         self.needs_confirmation = False
 
     SECTIONS = [
-        ("The job", "", ["title", "company_name", "confidential", "role", "level",
-                         "employment_type"]),
-        ("Where", "", ["country", "city", "workplace", "remote_countries"]),
-        ("Pay (required)", "State the range you genuinely expect to pay, before tax. Applicants "
-         "see it beside what people in the same role and country earn.",
+        (_("The job"), "", ["title", "company_name", "confidential", "role", "level",
+                            "employment_type"]),
+        (_("Where"), "", ["country", "city", "workplace", "remote_countries"]),
+        (_("Pay (required)"), _("State the range you genuinely expect to pay, before tax. "
+         "Applicants see it beside what people in the same role and country earn."),
          ["currency", "pay_period", "pay_min", "pay_max", "confirm_period", "bonus", "equity",
           "benefits"]),
-        ("About the job and how to apply", "",
+        (_("About the job and how to apply"), "",
          ["description", "apply_url", "apply_email", "valid_through"]),
     ]  # fmt: skip
 
@@ -173,11 +201,17 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
     def clean_valid_through(self):
         day = self.cleaned_data["valid_through"]
         if day <= self.today:
-            raise forms.ValidationError("Choose a day after today.")
+            raise forms.ValidationError(gettext("Choose a day after today."))
         if day > self.today + timedelta(MAX_DAYS_OPEN):
             raise forms.ValidationError(
-                f"A posting stays open at most {MAX_DAYS_OPEN} days; choose a day before "
-                f"{self.today + timedelta(MAX_DAYS_OPEN + 1):%d %B %Y}. You can post it again."
+                gettext(
+                    "A posting stays open at most %(days)s days; choose a day before %(day)s. "
+                    "You can post it again."
+                )
+                % {
+                    "days": MAX_DAYS_OPEN,
+                    "day": f"{self.today + timedelta(MAX_DAYS_OPEN + 1):%d %B %Y}",
+                }
             )
         return day
 
@@ -185,16 +219,23 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         data = super().clean()
         country = data.get("country")
         if country and not data.get("currency"):
-            follow_country_currency(self, data, country, "Choose the currency you pay in.")
+            follow_country_currency(self, data, country, gettext("Choose the currency you pay in."))
         if "company_name" in data and not data["company_name"].strip() and not data["confidential"]:
-            self.add_error("company_name", "Name the employer, or tick “confidential employer”.")
+            self.add_error(
+                "company_name", gettext("Name the employer, or tick “confidential employer”.")
+            )
         if not data.get("apply_url") and not data.get("apply_email"):
             self.add_error(
-                "apply_url", "Give a web address or an e-mail address where people can apply."
+                "apply_url",
+                gettext("Give a web address or an e-mail address where people can apply."),
             )
         city = data.get("city")
         if city and country and city.country != country:
-            self.add_error("city", f"{city.name} is not in {dict(countries)[country]}.")
+            self.add_error(
+                "city",
+                gettext("%(city)s is not in %(country)s.")
+                % {"city": city.name, "country": dict(countries)[country]},
+            )
         if data.get("workplace") != Workplace.REMOTE:
             data["remote_countries"] = []
         self.check_range(data)
@@ -205,16 +246,19 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         if low is None or high is None:
             return
         if low <= 0:
-            self.add_error("pay_min", "Give an amount above zero.")
+            self.add_error("pay_min", gettext("Give an amount above zero."))
             return
         if low > high:
-            self.add_error("pay_max", "The maximum is below the minimum.")
+            self.add_error("pay_max", gettext("The maximum is below the minimum."))
             return
         if high > low * MAX_RANGE_RATIO:
             self.add_error(
                 "pay_max",
-                f"The maximum is more than {MAX_RANGE_RATIO} times the minimum, which tells "
-                "applicants little. Give the range you genuinely expect to pay.",
+                gettext(
+                    "The maximum is more than %(ratio)s times the minimum, which tells "
+                    "applicants little. Give the range you genuinely expect to pay."
+                )
+                % {"ratio": MAX_RANGE_RATIO},
             )
             return
         if all(data.get(name) for name in ("country", "currency", "pay_period")):
@@ -227,7 +271,9 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         year, code = self.today.year, data["currency"].code
         usd = [table.convert(v, period, code, data["country"], year).usd for v in (low, high)]
         if None in usd:
-            self.add_error("currency", "We cannot convert this currency yet; choose another.")
+            self.add_error(
+                "currency", gettext("We cannot convert this currency yet; choose another.")
+            )
             return
         for name, value in zip(("pay_min", "pay_max"), usd, strict=True):
             if problem := implausible_pay(value):
@@ -243,8 +289,11 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         meant = likely_period(middle, period, typical)
         if not meant:
             return
-        kind = "yearly" if meant == Period.YEAR else "monthly"
-        advice = f"If these are {kind} figures, choose “{Period(meant).label}”"
+        if meant == Period.YEAR:
+            advice = gettext("If these are yearly figures, choose “%(period)s”")
+        else:
+            advice = gettext("If these are monthly figures, choose “%(period)s”")
+        advice %= {"period": Period(meant).label}
         # Said in the employer's own currency (at the latest rate), as they typed it.
         rate = table.rate(code, year)[1]
 
@@ -254,10 +303,18 @@ class JobPostingForm(PlainMessages, forms.ModelForm):
         self.needs_confirmation = True
         self.add_error(
             "pay_period",
-            f"{period_name.capitalize()}, that is about {theirs(middle)} a year, far from what "
-            f"this role usually earns (about {theirs(typical)} a year, "
-            f"{theirs(typical, Period.MONTH)} a month). {advice}; if the figures are right, "
-            "tick the box below to confirm.",
+            gettext(
+                "%(period)s, that is about %(yearly)s a year, far from what this role usually "
+                "earns (about %(typical)s a year, %(typical_monthly)s a month). %(advice)s; if "
+                "the figures are right, tick the box below to confirm."
+            )
+            % {
+                "period": str(period_name).capitalize(),
+                "yearly": theirs(middle),
+                "typical": theirs(typical),
+                "typical_monthly": theirs(typical, Period.MONTH),
+                "advice": advice,
+            },
         )
 
     def save(self, commit=True):

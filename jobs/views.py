@@ -3,6 +3,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jobs.filters import PAGE_SIZE, PostingFilter
@@ -113,11 +114,11 @@ EMPLOYER_BUTTONS = {
     "withdraw": PostingAction.WITHDRAWN,
 }
 DONE = {
-    "send": "Sent for review: a moderator will check it soon.",
-    "filled": "Marked as filled: it has left the job board.",
-    "withdraw": "Withdrawn: it is no longer listed.",
-    "saved": "Your changes are saved.",
-    "late": "Nothing was changed: the posting's status changed meanwhile (see below).",
+    "send": _("Sent for review: a moderator will check it soon."),
+    "filled": _("Marked as filled: it has left the job board."),
+    "withdraw": _("Withdrawn: it is no longer listed."),
+    "saved": _("Your changes are saved."),
+    "late": _("Nothing was changed: the posting's status changed meanwhile (see below)."),
 }
 
 
@@ -125,10 +126,12 @@ POSTING_LINKS = PrivateLinks(
     "jobs:manage",
     cookie="posting_link",
     noun="posting",
-    title="Your job posting",
-    lead="Paste the private link you were given when you posted the job, or just the code after "
-    "the # in it. It is the only way to edit the posting, see its status, mark it filled or "
-    "withdraw it.",
+    title=_("Your job posting"),
+    lead=_(
+        "Paste the private link you were given when you posted the job, or just the code after "
+        "the # in it. It is the only way to edit the posting, see its status, mark it filled or "
+        "withdraw it."
+    ),
 )
 
 

@@ -2,6 +2,7 @@
 the language switch in its header."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import translate_url
@@ -21,7 +22,10 @@ def alternates(request) -> dict:
     exists in one only, such as the admin's)."""
     if request.resolver_match is None or request.path.startswith("/admin/"):
         return {"alternates": []}
-    here = request.get_full_path()
+    # The same filters in the other language; an empty parameter is no parameter (the page
+    # cache and clean-get-forms.js treat it so too).
+    query = urlencode([(k, v) for k, values in request.GET.lists() for v in values if v])
+    here = request.path + (f"?{query}" if query else "")
     current = translation.get_language()
     found = [
         Alternate(code, name, request.build_absolute_uri(translate_url(here, code)),

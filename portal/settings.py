@@ -52,7 +52,13 @@ def cache_from_env() -> dict:
     if redis_url:
         if not redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ImproperlyConfigured("REDIS_URL/CACHE_URL must be a redis:// URL")
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        # A lost Redis gives misses, not errors (portal/caches.py). Seconds to wait for it to
+        # accept a connection and to answer: what a lost Redis costs a page per cache call.
+        return {
+            "BACKEND": "portal.caches.ForgivingRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
     # The database cache is shared by every gunicorn worker and needs no extra service.
     return {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

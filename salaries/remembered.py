@@ -5,6 +5,7 @@ import time
 from contextlib import nullcontext
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from portal import versions
 from portal.routers import primary_reads, replica_lag_ns
@@ -58,7 +59,8 @@ def remembered(key: str, compute, scope: str = versions.ALL, seconds: int = REME
     """compute() once per key and data version of its scope; later calls read the cache
     (for at most `seconds`)."""
     stamp = versions.stamp(scope)
-    digest = hashlib.sha256(f"{scope}|{key}".encode()).hexdigest()
+    # Per language: figures carry words (level and country names) in the page's language.
+    digest = hashlib.sha256(f"{scope}|{get_language()}|{key}".encode()).hexdigest()
     full_key = f"salaries:figures:{FORMAT}:{':'.join(map(str, stamp))}:{digest}"
     value = cache.get(full_key)
     if value is None:

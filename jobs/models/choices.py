@@ -2,6 +2,7 @@
 is done, why a moderator may refuse it, and the limits on its dates, range and texts."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.moderation import PENDING
 from salaries.models import Level
@@ -29,38 +30,38 @@ MONTHS_OF_EXPERIENCE = {
 
 
 class PostingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PENDING = PENDING, "Waiting for review"
-    PUBLISHED = "published", "Published"
-    EXPIRED = "expired", "Expired"
-    FILLED = "filled", "Filled"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    PENDING = PENDING, _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    EXPIRED = "expired", _("Expired")
+    FILLED = "filled", _("Filled")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class PostingAction(models.TextChoices):
     """What the audit trail records (PostingEvent.action): a step, never a status."""
 
-    SUBMITTED = "submitted", "Sent for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    FILLED = "filled", "Marked filled by the employer"
-    WITHDRAWN = "withdrawn", "Withdrawn by the employer"
-    EXPIRED = "expired", "Expired"
-    IMPORTED = "imported", "Imported"
-    UPDATED = "updated", "Changed by its feed"
+    SUBMITTED = "submitted", _("Sent for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    FILLED = "filled", _("Marked filled by the employer")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the employer")
+    EXPIRED = "expired", _("Expired")
+    IMPORTED = "imported", _("Imported")
+    UPDATED = "updated", _("Changed by its feed")
 
 
 class Workplace(models.TextChoices):
-    ON_SITE = "on_site", "On-site"
-    HYBRID = "hybrid", "Hybrid"
-    REMOTE = "remote", "Remote"
+    ON_SITE = "on_site", _("On-site")
+    HYBRID = "hybrid", _("Hybrid")
+    REMOTE = "remote", _("Remote")
 
 
 class PostingRejection(models.TextChoices):
-    RANGE = "range", "Pay range not genuine"
-    NOT_A_JOB = "not_a_job", "Not a real job"
-    OUT_OF_SCOPE = "scope", "Not a data, ML or AI job"
-    DUPLICATE = "duplicate", "Duplicate of another posting"
-    SPAM = "spam", "Spam or abuse"
-    OTHER = "other", "Other (see note)"
+    RANGE = "range", _("Pay range not genuine")
+    NOT_A_JOB = "not_a_job", _("Not a real job")
+    OUT_OF_SCOPE = "scope", _("Not a data, ML or AI job")
+    DUPLICATE = "duplicate", _("Duplicate of another posting")
+    SPAM = "spam", _("Spam or abuse")
+    OTHER = "other", _("Other (see note)")

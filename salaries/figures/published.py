@@ -112,7 +112,7 @@ class QuotedRange:
     @property
     def per(self) -> str:
         """ "per month": the period as the reader typed it."""
-        return Period(self.period).label
+        return str(Period(self.period).label)
 
 
 def quoted(

@@ -237,11 +237,11 @@ def compare(role, codes: list[str], levels: list[str], units: list[DisplayUnit])
 
     def label(key):
         country, *rest = key if levels else (key,)
-        return " · ".join([names[country], *(Level.label_for(level) for level in rest)])
+        return " · ".join([names[country], *(str(Level.label_for(level)) for level in rest)])
 
     def short(key):
         country, *rest = key if levels else (key,)
-        return " · ".join([country, *(Level.label_for(level) for level in rest)])
+        return " · ".join([country, *(str(Level.label_for(level)) for level in rest)])
 
     def column(unit):
         criteria = Criteria(unit, role=role, countries=tuple(codes), levels=tuple(levels))

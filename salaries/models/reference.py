@@ -4,51 +4,52 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from salaries.conversion import ConversionTable
 
 
 class Level(models.TextChoices):
-    ENTRY = "entry", "Entry"
-    MID = "mid", "Mid"
-    SENIOR = "senior", "Senior"
-    LEAD = "lead", "Lead / principal"
-    EXECUTIVE = "executive", "Executive"
+    ENTRY = "entry", _("Entry")
+    MID = "mid", _("Mid")
+    SENIOR = "senior", _("Senior")
+    LEAD = "lead", _("Lead / principal")
+    EXECUTIVE = "executive", _("Executive")
 
     @classmethod
     def label_for(cls, value: str) -> str:
-        return cls(value).label if value else "Not stated"
+        return cls(value).label if value else _("Not stated")
 
 
 class EmploymentType(models.TextChoices):
-    FULL_TIME = "full_time", "Full-time"
-    PART_TIME = "part_time", "Part-time"
-    CONTRACT = "contract", "Contract"
-    FREELANCE = "freelance", "Freelance"
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+    CONTRACT = "contract", _("Contract")
+    FREELANCE = "freelance", _("Freelance")
 
 
 class CompanySize(models.TextChoices):
-    SMALL = "S", "Small (under 50)"
-    MEDIUM = "M", "Medium (50 to 250)"
-    LARGE = "L", "Large (over 250)"
+    SMALL = "S", _("Small (under 50)")
+    MEDIUM = "M", _("Medium (50 to 250)")
+    LARGE = "L", _("Large (over 250)")
 
 
 class PayBasis(models.TextChoices):
-    BASE = "base", "Base salary"
-    TOTAL = "total", "Total compensation"
+    BASE = "base", _("Base salary")
+    TOTAL = "total", _("Total compensation")
 
 
 class Period(models.TextChoices):
-    HOUR = "hour", "per hour"
-    MONTH = "month", "per month"
-    YEAR = "year", "per year"
+    HOUR = "hour", _("per hour")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
 
 
 class SourceKind(models.TextChoices):
-    ARTICLE = "article", "Published article"
-    SURVEY = "survey", "Survey dataset"
-    USER_REPORT = "user_report", "User report"
+    ARTICLE = "article", _("Published article")
+    SURVEY = "survey", _("Survey dataset")
+    USER_REPORT = "user_report", _("User report")
 
 
 # Reference data ----------------------------------------------------------------------------
