@@ -69,6 +69,7 @@ gettext:
 # .mo is committed, so `make run` needs no gettext.
 messages: install gettext
 	$(PY) manage.py makemessages -l ne $(MESSAGE_SOURCES)
+	$(PY) manage.py country_catalog -l ne
 	$(PY) manage.py compilemessages -l ne --ignore=.venv
 
 test: install browser redis-server gettext

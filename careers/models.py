@@ -4,6 +4,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django_countries.fields import CountryField
 
 from careers.markers import render_body, without_figures
@@ -42,6 +43,14 @@ class Guide(models.Model):
         help_text="Markdown. HTML is removed except for basic formatting. Figures from the data "
         "go in markers such as [[median role=data-scientist country=gb]] (see README)."
     )
+    # The guide in Nepali, written in its own words (not word for word), shown on the Nepali
+    # pages: a guide may have its title and summary in Nepali before its body, which those
+    # pages then give in English, saying so.
+    title_ne = models.CharField("title in Nepali", max_length=200, blank=True)
+    summary_ne = models.CharField("summary in Nepali", max_length=300, blank=True)
+    body_ne = models.TextField(
+        "body in Nepali", blank=True, help_text="Markdown with the same figure markers as the body"
+    )
     sources = models.ManyToManyField(Source, blank=True, help_text="Sources the guide cites")
     related = models.ManyToManyField("self", blank=True, symmetrical=False, help_text="Read next")
     status = models.CharField(
@@ -74,7 +83,8 @@ class Guide(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.search_text = plain_text(without_figures(self.body))
+        bodies = [self.body, self.title_ne, self.summary_ne, self.body_ne]
+        self.search_text = plain_text(without_figures("\n\n".join(filter(None, bodies))))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -86,13 +96,38 @@ class Guide(models.Model):
     def is_published(self) -> bool:
         return self.status == GuideStatus.PUBLISHED
 
+    @property
+    def languages(self) -> list[str]:
+        """The languages the guide is written in: English, and Nepali when it has a body."""
+        return ["en", "ne"] if self.body_ne else ["en"]
+
+    @property
+    def in_page_language(self) -> bool:
+        return get_language() in self.languages
+
+    @staticmethod
+    def _in_page_language(english: str, nepali: str) -> str:
+        return nepali if nepali and get_language() == "ne" else english
+
+    @property
+    def display_title(self) -> str:
+        return self._in_page_language(self.title, self.title_ne)
+
+    @property
+    def display_summary(self) -> str:
+        return self._in_page_language(self.summary, self.summary_ne)
+
     def body_html(self, staff: bool = False):
-        """The body as sanitized HTML with its figure markers filled in from the data; a
-        marker that cannot be read is dropped, or shown as an error to staff previewing."""
-        return render_body(self.body, staff=staff)
+        """The body (in the page's language where written) as sanitized HTML with its figure
+        markers filled in from the data; a marker that cannot be read is dropped, or shown as
+        an error to staff previewing."""
+        return render_body(self._in_page_language(self.body, self.body_ne), staff=staff)
 
     def answered_questions(self, staff: bool = False) -> list[tuple[str, str]]:
-        """(question, answer as HTML): answers may hold inline figure markers too."""
+        """(question, answer as HTML): answers may hold inline figure markers too. Written in
+        English only: a page in another language leaves them out."""
+        if get_language() != "en":
+            return []
         return [(q.question, render_body(q.answer, staff=staff)) for q in self.questions.all()]
 
     def jsonld(self, url: str, answered: list[tuple[str, str]]) -> list[dict]:
@@ -100,8 +135,9 @@ class Guide(models.Model):
         article = {
             "@context": "https://schema.org",
             "@type": "Article",
-            "headline": self.title,
-            "description": self.summary,
+            "headline": self.display_title,
+            "description": self.display_summary,
+            "inLanguage": get_language() if self.in_page_language else "en",
             "author": {"@type": "Organization", "name": self.author},
             "publisher": {"@type": "Organization", "name": "Talab"},
             "datePublished": self.published_on.isoformat() if self.published_on else None,

@@ -220,5 +220,6 @@ def guide_results(words: SearchQuery, match: NameMatch) -> list[Result]:
         .order_by("-rank", "title")[:MAX_GUIDES]
     )
     return [
-        Result(g.title, g.get_absolute_url(), _("Guide"), highlighted(g.snippet)) for g in guides
+        Result(g.display_title, g.get_absolute_url(), _("Guide"), highlighted(g.snippet))
+        for g in guides
     ]

@@ -9,6 +9,17 @@ sentence naming the field and what to write; a message a form sets itself is kep
 from datetime import date
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+
+def _interpolate(message, values) -> str:
+    return message % values
+
+
+# A translated message with its values filled in when it is shown, in the visitor's language:
+# interpolate(_("Two to %(most)s countries."), {"most": 6}) at a class or module's level.
+interpolate = lazy(_interpolate, str)
 
 CHOSEN = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)
 
@@ -28,42 +39,52 @@ def plain_messages(field: forms.Field, name: str = "") -> dict[str, str]:
     number = isinstance(field, forms.IntegerField)  # a DecimalField is one to Django
     whole = number and not isinstance(field, (forms.DecimalField, forms.FloatField))
     example = date.today().year if name == "year" else 3
+    writes = True  # the message says how to write the answer
     if isinstance(field, forms.DateField):
-        invalid = "Write the date as year-month-day, such as 2026-12-31."
+        invalid = gettext("Write the date as year-month-day, such as 2026-12-31.")
     elif isinstance(field, forms.URLField):
-        invalid = "Write the whole web address, such as https://example.com/jobs/42."
+        invalid = gettext("Write the whole web address, such as https://example.com/jobs/42.")
     elif isinstance(field, forms.EmailField):
-        invalid = "Write an e-mail address, such as jobs@example.com."
+        invalid = gettext("Write an e-mail address, such as jobs@example.com.")
+    elif number and whole:
+        invalid = gettext("Write a whole number in digits, such as %(example)s.")
+        invalid %= {"example": example}
     elif number:
-        invalid = f"Write {'a whole number' if whole else 'a number'} in digits, such as {example}."
+        invalid = gettext("Write a number in digits, such as %(example)s.") % {"example": example}
     else:
-        invalid = "Check what you typed here."
+        invalid, writes = gettext("Check what you typed here."), False
     if isinstance(field, forms.BooleanField):
-        required = "Tick the box to go on."
+        required = gettext("Tick the box to go on.")
     elif isinstance(field, CHOSEN):
-        required = "Choose one from the list."
+        required = gettext("Choose one from the list.")
     elif number:  # the field's own way of saying how to write it, where it has one
         required = str(field.error_messages.get("invalid", invalid))
         if required == django_defaults(field).get("invalid"):
             required = invalid
-    elif invalid.startswith("Write"):
+    elif writes:
         required = invalid
     else:
-        required = "Type your answer here: it cannot be left empty."
+        required = gettext("Type your answer here: it cannot be left empty.")
     return {
         "required": required,
         "invalid": invalid,
-        "invalid_choice": "Choose one of the answers in the list.",
-        "invalid_list": "Choose answers from the list.",
-        "invalid_pk_value": "Choose one of the answers in the list.",
-        "max_length": "Keep it to %(limit_value)d characters or fewer (this has %(show_value)d).",
-        "min_length": "Write at least %(limit_value)d characters (this has %(show_value)d).",
-        "max_value": "Write a number no bigger than %(limit_value)s.",
-        "min_value": "Write a number no smaller than %(limit_value)s.",
-        "step_size": "Write a multiple of %(limit_value)s.",
-        "max_digits": "Write a shorter number, at most %(max)s digits.",
-        "max_decimal_places": "Write at most %(max)s digits after the point.",
-        "max_whole_digits": "Write a shorter number, at most %(max)s digits before the point.",
+        "invalid_choice": gettext("Choose one of the answers in the list."),
+        "invalid_list": gettext("Choose answers from the list."),
+        "invalid_pk_value": gettext("Choose one of the answers in the list."),
+        "max_length": gettext(
+            "Keep it to %(limit_value)d characters or fewer (this has %(show_value)d)."
+        ),
+        "min_length": gettext(
+            "Write at least %(limit_value)d characters (this has %(show_value)d)."
+        ),
+        "max_value": gettext("Write a number no bigger than %(limit_value)s."),
+        "min_value": gettext("Write a number no smaller than %(limit_value)s."),
+        "step_size": gettext("Write a multiple of %(limit_value)s."),
+        "max_digits": gettext("Write a shorter number, at most %(max)s digits."),
+        "max_decimal_places": gettext("Write at most %(max)s digits after the point."),
+        "max_whole_digits": gettext(
+            "Write a shorter number, at most %(max)s digits before the point."
+        ),
     }
 
 

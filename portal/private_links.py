@@ -13,15 +13,20 @@ the key-less page, which finds the row by the cookie. Rows are found by the key'
 
 import re
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.models import digest
+
+if TYPE_CHECKING:  # the type checker's only (django-stubs-ext is a dev tool)
+    from django_stubs_ext import StrOrPromise
 
 FIELD = "private_link"  # the form field that carries a pasted or scripted link
 LIFETIME = 30 * 60  # seconds a cookie keeps a private page open
@@ -59,7 +64,14 @@ class PrivateLinks:
     """One kind of private page: its key-less URL, its cookie, and the words of the page that
     asks for the link."""
 
-    def __init__(self, url_name: str, cookie: str, noun: str, title: str, lead: str):
+    def __init__(
+        self,
+        url_name: str,
+        cookie: str,
+        noun: "StrOrPromise",
+        title: "StrOrPromise",
+        lead: "StrOrPromise",
+    ):
         self.url_name = url_name
         self.cookie = cookie
         self.salt = f"portal.private_links.{cookie}"
@@ -116,17 +128,17 @@ class PrivateLinks:
 
     @property
     def unknown(self) -> str:
-        return (
-            f"No {self.noun} has this link. Check that you copied all of it, including the "
-            "part after #."
-        )
+        return gettext(
+            "No %(noun)s has this link. Check that you copied all of it, including the part "
+            "after #."
+        ) % {"noun": self.noun}
 
     @property
     def expired(self) -> str:
-        return (
-            f"Nothing was changed: to keep your {self.noun} private, this page closes "
-            f"{LIFETIME // 60} minutes after you open it. Open your private link again."
-        )
+        return gettext(
+            "Nothing was changed: to keep your %(noun)s private, this page closes %(minutes)s "
+            "minutes after you open it. Open your private link again."
+        ) % {"noun": self.noun, "minutes": LIFETIME // 60}
 
     def ask(self, request, error: str = "", status: int = 200):
         """The key-less page without a cookie: a form for the link."""

@@ -184,7 +184,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ne", "नेपाली")]
 # The compiled catalogs (.mo) are committed beside the .po, so a fresh machine needs no
 # GNU gettext: `make messages` updates and compiles them (README, "Languages").
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_countries/: country names from CLDR (manage.py country_catalog), apart from ours.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_countries"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,8 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from salaries.conversion import ANNUAL_MULTIPLIER
@@ -28,7 +30,7 @@ def role_field(**options):
         queryset=Role.objects.listed(),
         to_field_name="slug",
         widget=PlainSelect,
-        empty_label="Choose a role",
+        empty_label=_("Choose a role"),
         **options,
     )
 
@@ -41,7 +43,8 @@ def convertible_currencies():
 def currency_field(**options):
     """A currency we can convert, left blank for the country's own (see
     follow_country_currency)."""
-    options = {"required": False, "empty_label": "The country's currency", **options}
+    options = {"required": False, "empty_label": _("The country's currency"),
+               "label": _("Currency"), **options}  # fmt: skip
     return forms.ModelChoiceField(queryset=convertible_currencies(), widget=PlainSelect, **options)
 
 
@@ -70,12 +73,12 @@ class AmountField(forms.DecimalField):
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     default_error_messages = {
-        "invalid": "Write the amount in digits, such as 1,50,000 (or 1.5 lakh, or 150k).",
-        "max_value": "That is more than any pay we can count: check the amount.",
-        "min_value": "Write an amount above zero.",
-        "max_digits": "That is more than any pay we can count: check the amount.",
-        "max_whole_digits": "That is more than any pay we can count: check the amount.",
-        "max_decimal_places": "Write at most two digits after the point.",
+        "invalid": _("Write the amount in digits, such as 1,50,000 (or 1.5 lakh, or 150k)."),
+        "max_value": _("That is more than any pay we can count: check the amount."),
+        "min_value": _("Write an amount above zero."),
+        "max_digits": _("That is more than any pay we can count: check the amount."),
+        "max_whole_digits": _("That is more than any pay we can count: check the amount."),
+        "max_decimal_places": _("Write at most two digits after the point."),
     }
 
     def to_python(self, value):
@@ -104,12 +107,16 @@ MAX_USD_YEARLY = Decimal(5_000_000)
 
 def implausible_pay(usd_yearly, check_floor=True) -> str | None:
     """Why pay of this many dollars a year cannot be a salary, or None when it can."""
+    dollars = {"usd": f"${usd_yearly:,.0f}"}
     if check_floor and usd_yearly < MIN_USD_YEARLY:
-        return f"That is about ${usd_yearly:,.0f} a year. Check the amount and the period."
+        return gettext("That is about %(usd)s a year. Check the amount and the period.") % dollars
     if usd_yearly > MAX_USD_YEARLY:
         return (
-            f"That is about ${usd_yearly:,.0f} a year, more than any salary we can count. "
-            "Check the amount, the currency and the period."
+            gettext(
+                "That is about %(usd)s a year, more than any salary we can count. Check the "
+                "amount, the currency and the period."
+            )
+            % dollars
         )
     return None
 
@@ -187,7 +194,10 @@ class CountryNamesField(forms.Field):
                 codes.append(code)
         if unknown:
             raise forms.ValidationError(
-                f"We do not know the country {', '.join(unknown)}. Type country names separated "
-                "by commas, such as India, Nepal, and pick them from the list as you type."
+                gettext(
+                    "We do not know the country %(names)s. Type country names separated by "
+                    "commas, such as India, Nepal, and pick them from the list as you type."
+                )
+                % {"names": ", ".join(unknown)}
             )
         return codes

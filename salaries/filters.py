@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from portal.forms import PlainMessages
@@ -28,24 +30,26 @@ from salaries.widgets import PlainSelect
 MAX_PAY = Decimal("1000000000")
 # choice: (label, ordering). `pay` is annotated in the display unit by the list and export.
 SORTS = {
-    "-year": ("Newest first", ("-year", "-id")),
-    "year": ("Oldest first", ("year", "id")),
-    "-pay": ("Highest pay first", ("-pay", "-id")),
-    "pay": ("Lowest pay first", ("pay", "id")),
+    "-year": (_("Newest first"), ("-year", "-id")),
+    "year": (_("Oldest first"), ("year", "id")),
+    "-pay": (_("Highest pay first"), ("-pay", "-id")),
+    "pay": (_("Lowest pay first"), ("pay", "id")),
 }
 PAGE_SIZES = [25, 50, 100]
-REMOTE_CHOICES = [("0", "On-site"), ("50", "Hybrid"), ("100", "Fully remote")]
+REMOTE_CHOICES = [("0", _("On-site")), ("50", _("Hybrid")), ("100", _("Fully remote"))]
+# The label of a range's upper bound: "Year from [2020] to [2024]".
+TO = pgettext_lazy("upper end of a range", "to")
 
 
 class SalaryFilterForm(PlainMessages, forms.Form):
     """Form-level rules: ranges must not be reversed; display and sorting choices."""
 
-    display = forms.ChoiceField(choices=Display.choices, required=False, label="Show figures in")
+    display = forms.ChoiceField(choices=Display.choices, required=False, label=_("Show figures in"))
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _) in SORTS.items()], required=False
     )
     per_page = forms.TypedChoiceField(
-        choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label="Per page"
+        choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label=_("Per page")
     )
 
     DISPLAY_FIELDS = ("display", "sort", "per_page")
@@ -70,17 +74,21 @@ class SalaryFilterForm(PlainMessages, forms.Form):
         return [self[name] for name in self.DISPLAY_FIELDS]
 
     RANGES = [
-        ("year_min", "year_max", "year"),
-        ("experience_min", "experience_max", "years of experience"),
-        ("pay_min", "pay_max", "pay"),
+        ("year_min", "year_max", _("The highest year is below the lowest.")),
+        (
+            "experience_min",
+            "experience_max",
+            _("The highest years of experience is below the lowest."),
+        ),
+        ("pay_min", "pay_max", _("The highest pay is below the lowest.")),
     ]
 
     def clean(self):
         data = super().clean()
-        for low, high, what in self.RANGES:
+        for low, high, message in self.RANGES:
             bounds = data.get(low), data.get(high)
             if None not in bounds and bounds[0] > bounds[1]:
-                self.add_error(high, f"The highest {what} is below the lowest.")
+                self.add_error(high, str(message))
         return data
 
 
@@ -91,38 +99,38 @@ class SalaryFilter(django_filters.FilterSet):
     role = django_filters.ModelChoiceFilter(
         queryset=Role.objects.listed(),
         to_field_name="slug",
-        empty_label="Any role",
+        empty_label=_("Any role"),
         widget=PlainSelect,
     )
     country = django_filters.ChoiceFilter(
         field_name="employee_country",
         choices=countries,
-        empty_label="Any country",
+        empty_label=_("Any country"),
         widget=PlainSelect,
     )
     city = django_filters.ModelChoiceFilter(
-        queryset=City.objects.all(), empty_label="Any city", widget=PlainSelect
+        queryset=City.objects.all(), empty_label=_("Any city"), widget=PlainSelect
     )
     level = django_filters.MultipleChoiceFilter(
         choices=Level.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     experience_min = django_filters.NumberFilter(
         field_name="years_experience", lookup_expr="gte", min_value=0, max_value=60,
-        label="Years of experience from",
+        label=_("Years of experience from"),
     )  # fmt: skip
     experience_max = django_filters.NumberFilter(
-        field_name="years_experience", lookup_expr="lte", min_value=0, max_value=60, label="to"
+        field_name="years_experience", lookup_expr="lte", min_value=0, max_value=60, label=TO
     )
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.all(),
         to_field_name="slug",
-        empty_label="Any industry",
+        empty_label=_("Any industry"),
         widget=PlainSelect,
     )
     company = django_filters.ModelChoiceFilter(
         queryset=Company.objects.all(),
         to_field_name="slug",
-        empty_label="Any company",
+        empty_label=_("Any company"),
         widget=PlainSelect,
     )
     company_size = django_filters.MultipleChoiceFilter(
@@ -132,28 +140,30 @@ class SalaryFilter(django_filters.FilterSet):
         choices=EmploymentType.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     remote = django_filters.ChoiceFilter(
-        field_name="remote_ratio", choices=REMOTE_CHOICES, empty_label="Any"
+        field_name="remote_ratio", choices=REMOTE_CHOICES, empty_label=_("Any")
     )
     year_min = django_filters.NumberFilter(
-        field_name="year", lookup_expr="gte", min_value=1990, max_value=2100, label="Year from"
+        field_name="year", lookup_expr="gte", min_value=1990, max_value=2100, label=_("Year from")
     )
     year_max = django_filters.NumberFilter(
-        field_name="year", lookup_expr="lte", min_value=1990, max_value=2100, label="to"
+        field_name="year", lookup_expr="lte", min_value=1990, max_value=2100, label=TO
     )
     pay_basis = django_filters.ChoiceFilter(
         choices=PayBasis.choices,
-        empty_label="Any",
-        label="Pay basis",
-        help_text="Applies to published ranges; survey answers are total gross pay.",
+        empty_label=_("Any"),
+        label=_("Pay basis"),
+        help_text=_("Applies to published ranges; survey answers are total gross pay."),
     )
     source = django_filters.ModelChoiceFilter(
         queryset=Source.objects.all(),
         to_field_name="key",
-        empty_label="Any source",
+        empty_label=_("Any source"),
         widget=PlainSelect,
     )
-    pay_min = django_filters.NumberFilter(min_value=0, max_value=MAX_PAY, label="Yearly pay from")
-    pay_max = django_filters.NumberFilter(min_value=0, max_value=MAX_PAY, label="to")
+    pay_min = django_filters.NumberFilter(
+        min_value=0, max_value=MAX_PAY, label=_("Yearly pay from")
+    )
+    pay_max = django_filters.NumberFilter(min_value=0, max_value=MAX_PAY, label=TO)
 
     class Meta:
         model = SalaryObservation

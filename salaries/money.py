@@ -10,6 +10,7 @@ from babel.numbers import (
     get_territory_currencies,
 )
 from django.db.models import Case, DecimalField, Expression, F, TextChoices, Value, When
+from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 from salaries.models import ExchangeRate, PurchasingPowerFactor
@@ -23,6 +24,21 @@ CRORE = Decimal(10_000_000)
 # Rupees are read in lakh and crore: NPR 12.3 lakh, ₹1.02 crore.
 LAKH_CURRENCIES = {"INR": "₹", "NPR": "NPR "}
 LAKH_UNITS = {"crore": CRORE, "lakh": LAKH}
+
+
+# Nepali pages write numbers in Devanagari digits and say lakh and crore in Nepali.
+DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९")
+NEPALI_UNITS = {" lakh": " लाख", " crore": " करोड"}
+
+
+def in_page_language(text: str) -> str:
+    """A number or an amount as the page's language writes it: NPR 12.3 lakh on English
+    pages, NPR १२.३ लाख on Nepali ones."""
+    if get_language() != "ne":
+        return text
+    for english, nepali in NEPALI_UNITS.items():
+        text = text.replace(english, nepali)
+    return text.translate(DEVANAGARI_DIGITS)
 
 
 def significant(amount) -> Decimal:
@@ -95,7 +111,7 @@ def format_money(amount, currency: str) -> str:
     """NPR 12.3 lakh · ₹1.02 crore · NPR 70,000 · $120,000 · €85,000 · CA$130,000 · Int$45,000."""
     if amount is None:
         return "–"
-    return MoneyStyle.for_figures(currency, amount).one(amount)
+    return in_page_language(MoneyStyle.for_figures(currency, amount).one(amount))
 
 
 def format_range(low, high, currency: str, open_ended=False, high_from=None) -> str:
@@ -106,12 +122,15 @@ def format_range(low, high, currency: str, open_ended=False, high_from=None) -> 
     style = MoneyStyle.for_figures(currency, low, high_from, high)
     if high_from is not None:
         top = style.span(high_from, high, tight=True)
-        text = f"up to {top}" if low is None else f"{style.one(low)} to {top}"
+        if low is None:
+            text = gettext("up to %(high)s") % {"high": top}
+        else:
+            text = gettext("%(low)s to %(high)s") % {"low": style.one(low), "high": top}
     elif low is None:
-        text = f"up to {style.one(high)}"
+        text = gettext("up to %(high)s") % {"high": style.one(high)}
     else:
         text = style.span(low, high)
-    return text + "+" if open_ended else text
+    return in_page_language(text + "+" if open_ended else text)
 
 
 class Display(TextChoices):
@@ -142,12 +161,14 @@ class DisplayUnit:
         """A chart's axis label, the currency named once in the axis title: 120k, 12 lakh."""
         amount = significant(value)
         if (style := MoneyStyle.for_figures(self.code, amount)).unit:
-            return f"{style.number(amount)} {style.unit}"
+            return in_page_language(f"{style.number(amount)} {style.unit}")
         if abs(amount) >= 1_000_000:
-            return f"{format_decimal(amount / 1_000_000, '#,##0.##', locale='en')}M"
-        if abs(amount) >= 1_000:
-            return f"{format_decimal(amount / 1_000, '#,##0.##', locale='en')}k"
-        return format_decimal(amount, "#,##0", locale="en")
+            text = f"{format_decimal(amount / 1_000_000, '#,##0.##', locale='en')}M"
+        elif abs(amount) >= 1_000:
+            text = f"{format_decimal(amount / 1_000, '#,##0.##', locale='en')}k"
+        else:
+            text = format_decimal(amount, "#,##0", locale="en")
+        return in_page_language(text)
 
     @property
     def name(self) -> str:

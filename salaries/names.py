@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from babel import Locale
+from django.utils import translation
+from django.utils.translation import gettext
 from django_countries import countries
 from rapidfuzz import fuzz, process
 
@@ -79,7 +81,8 @@ def place_names() -> dict[str, str]:
         nepali = Locale("ne").territories
         names = {name.lower(): code for name, code in City.objects.values_list("name", "country")}
         names.update(COUNTRY_ALIASES)
-        names.update({name.lower(): code for code, name in countries})
+        with translation.override("en"):  # English names on Nepali pages too
+            names.update({name.lower(): code for code, name in countries})
         names.update({nepali[code].lower(): code for code, _ in countries if code in nepali})
         return names
 
@@ -87,12 +90,15 @@ def place_names() -> dict[str, str]:
 
 
 def known_roles() -> list[figures.Choice]:
-    """Every role, with how many people its figures rest on (the most reported lead)."""
+    """Every role by its English title (what people type, on Nepali pages too), with how
+    many people its figures rest on (the most reported lead)."""
 
     def compute():
         with_figures = {choice.key: choice for choice in figures.filter_choices()["role"]}
         return [
-            with_figures.get(slug) or figures.Choice(slug, name, "no figures yet")
+            figures.Choice(slug, name, found.note, found.people)
+            if (found := with_figures.get(slug))
+            else figures.Choice(slug, name, gettext("no figures yet"))
             for slug, name in Role.objects.listed().values_list("slug", "name")
         ]
 

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
@@ -260,8 +262,10 @@ def submit_report(request):
     if SalaryReport.objects.filter(fingerprint=fingerprint, submitted_at__gte=since).exists():
         form.add_error(
             None,
-            "You sent this same report earlier today, and it is waiting for a moderator. "
-            "Your private link to it was on the page you saw then.",
+            gettext(
+                "You sent this same report earlier today, and it is waiting for a moderator. "
+                "Your private link to it was on the page you saw then."
+            ),
         )
         return render(request, "salaries/submit.html", form.page_context(), status=400)
     if refusal := over_hourly_limit(request, "report", REPORTS_PER_HOUR, "reports"):
@@ -283,10 +287,12 @@ def submit_thanks(request):
 REPORT_LINKS = PrivateLinks(
     "salaries:report_status",
     cookie="report_link",
-    noun="report",
-    title="Your salary report",
-    lead="Paste the private link you were given when you sent your report, or just the code "
-    "after the # in it. It is the only way to see or withdraw your report.",
+    noun=pgettext_lazy("private link", "report"),
+    title=_("Your salary report"),
+    lead=_(
+        "Paste the private link you were given when you sent your report, or just the code "
+        "after the # in it. It is the only way to see or withdraw your report."
+    ),
 )
 
 

@@ -27,7 +27,7 @@ class RepeatedSelect(forms.SelectMultiple):
     """Several one-choice selects under one name (`countries=NP&countries=IN`): easier than a
     249-row multi-select, and the URL stays the same."""
 
-    def __init__(self, slots: int, item: str, empty_label: str = "—", attrs=None, choices=()):
+    def __init__(self, slots: int, item, empty_label: str = "—", attrs=None, choices=()):
         super().__init__(attrs, choices)
         self.slots, self.item, self.empty_label = slots, item, empty_label
 

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 
@@ -14,6 +15,15 @@ def load_reference_data():
 def fast_password_hashing(settings):
     # A real hasher costs half a second a password by design; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    # A request to /ne/ leaves Nepali active in the test's thread (LocaleMiddleware activates a
+    # language and never puts it back); each test starts as code outside a request does.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

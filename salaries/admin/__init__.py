@@ -176,7 +176,7 @@ class PublishedRangeAdmin(admin.ModelAdmin):
         "source",
     ]  # fmt: skip
     list_filter = ["source", "level", "period", "pay_basis", ("country", CountryFilter)]
-    search_fields = ["label", "role__name", "city__name", "source__title"]
+    search_fields = ["label", "label_ne", "role__name", "city__name", "source__title"]
     list_select_related = ["role", "currency", "source"]
     autocomplete_fields = ["role", "city", "industry", "currency"]
     readonly_fields = [

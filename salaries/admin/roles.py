@@ -33,9 +33,9 @@ def refile(admin_view, request, aliases):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "family", "general", "slug"]
+    list_display = ["name", "name_ne", "family", "general", "slug"]
     list_filter = ["family", "general"]
-    search_fields = ["name", "aliases__name"]
+    search_fields = ["name", "name_ne", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoleAliasInline]
     actions = ["merge_roles"]

@@ -3,6 +3,7 @@ the sitemap's lists, under the same rules."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django_countries import countries
 
 from salaries import statistics
@@ -70,6 +71,11 @@ class Choice:
         return f"{self.name} ({self.note})"
 
 
+def people_note(count: int) -> str:
+    """ "1,234 people", in the page's language (a choice is offered from MIN_COUNT people)."""
+    return gettext("%(people)s people") % {"people": f"{count:,}"}
+
+
 def filter_choices() -> dict[str, list[Choice]]:
     """The options a filter form offers: only roles, countries, cities, industries and
     companies that some figure rests on, each with how many people (at least MIN_COUNT), or
@@ -77,16 +83,17 @@ def filter_choices() -> dict[str, list[Choice]]:
 
     def compute():
         names = dict(countries)
-        role_names = dict(Role.objects.listed().values_list("slug", "name"))
+        role_names = {role.slug: role.display_name for role in Role.objects.listed()}
         survey = SalaryObservation.objects.survey()
 
         def with_ranges(counts, ranged, name_of):
             # (Only what has a name: the general role is never offered as a role.)
             counts = {k: n for k, n in counts.items() if n >= privacy.MIN_COUNT and k in name_of}
             keys = sorted(set(counts) | set(ranged), key=lambda key: name_of[key].lower())
+            estimates = gettext("published estimates")
             return [
                 Choice(key, name_of[key],
-                       f"{counts[key]:,} people" if key in counts else "published estimates",
+                       people_note(counts[key]) if key in counts else estimates,
                        counts.get(key, 0))
                 for key in keys
             ]  # fmt: skip
@@ -94,7 +101,7 @@ def filter_choices() -> dict[str, list[Choice]]:
         def by_name(fields):
             counts = statistics.counts_by(fields, survey)
             choices = [
-                Choice(key[0], ", ".join(map(str, key[1:])), f"{n:,} people", n)
+                Choice(key[0], ", ".join(map(str, key[1:])), people_note(n), n)
                 for key, n in counts.items()
                 if n >= privacy.MIN_COUNT and key[0] is not None  # rows with no city say nothing
             ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext
 
 from salaries.figures.criteria import Criteria
 from salaries.figures.privacy import Summary
@@ -15,12 +16,22 @@ PERCENTILES = [(10, "p10"), (25, "p25"), (50, "median"), (75, "p75"), (90, "p90"
 
 
 def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """ "38th", in the page's language."""
+    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
+        text = pgettext("ordinal number", "%(number)sth")
+    elif n % 10 == 1:
+        text = pgettext("ordinal number", "%(number)sst")
+    elif n % 10 == 2:
+        text = pgettext("ordinal number", "%(number)snd")
+    else:
+        text = pgettext("ordinal number", "%(number)srd")
+    return text % {"number": n}
 
 
 def percentile_name(percent: int) -> str:
-    return "the median" if percent == 50 else f"the {ordinal(percent)} percentile"
+    if percent == 50:
+        return gettext("the median")
+    return gettext("the %(ordinal)s percentile") % {"ordinal": ordinal(percent)}
 
 
 @dataclass(frozen=True)
@@ -32,7 +43,9 @@ class Position:
 
     @property
     def estimate_text(self) -> str:
-        return f"about the {ordinal(self.estimate)} percentile" if self.estimate else ""
+        if not self.estimate:
+            return ""
+        return gettext("about the %(ordinal)s percentile") % {"ordinal": ordinal(self.estimate)}
 
 
 def position(summary: Summary, value: float) -> Position | None:
@@ -44,22 +57,29 @@ def position(summary: Summary, value: float) -> Position | None:
         return None
     (low_p, low_v), (high_p, high_v) = points[0], points[-1]
     if value < low_v:
-        return Position(f"below {percentile_name(low_p)}", None)
+        return Position(
+            gettext("below %(percentile)s") % {"percentile": percentile_name(low_p)}, None
+        )
     if value > high_v:
-        return Position(f"above {percentile_name(high_p)}", None)
+        above = gettext("above %(percentile)s") % {"percentile": percentile_name(high_p)}
+        return Position(above, None)
     if len(points) == 1:
-        return Position("at the median", None)
+        return Position(gettext("at the median"), None)
     for (p1, v1), (p2, v2) in zip(points, points[1:], strict=False):
         if v1 <= value <= v2:
             share = (value - v1) / (v2 - v1) if v2 > v1 else 0
             estimate = round(p1 + share * (p2 - p1))
-            return Position(f"between {percentile_name(p1)} and {percentile_name(p2)}", estimate)
+            band = gettext("between %(low)s and %(high)s") % {
+                "low": percentile_name(p1),
+                "high": percentile_name(p2),
+            }
+            return Position(band, estimate)
     return None  # unreachable: points are in order and value lies within them
 
 
 def market_row(group_panel: Panel) -> list[Group]:
     """A group's figures as the one row of a chart that marks an offer or a job's range."""
-    return [Group("market", "Market", group_panel.summary)]
+    return [Group("market", gettext("Market"), group_panel.summary)]
 
 
 @dataclass

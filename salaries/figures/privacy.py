@@ -13,9 +13,16 @@ parameters below the survey's, with what they cost in privacy.
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext
 
 from salaries import statistics
 from salaries.figures.reliability import ROUGH, median_interval_ranks, reliability_of
+from salaries.money import in_page_language
+
+if TYPE_CHECKING:  # the type checker's only (django-stubs-ext is a dev tool)
+    from django_stubs_ext import StrOrPromise
 
 MIN_COUNT = 5
 MIN_MEDIAN = 5
@@ -95,7 +102,9 @@ class People:
         return self.exact >= MIN_COUNT
 
     def __str__(self) -> str:
-        return f"{self.exact:,}" if self.shown else f"fewer than {MIN_COUNT}"
+        if self.shown:
+            return in_page_language(f"{self.exact:,}")
+        return gettext("fewer than %(minimum)s") % {"minimum": in_page_language(str(MIN_COUNT))}
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,7 @@ class Summary:
         return self.interval_low is not None
 
     @property
-    def reliability(self) -> str:
+    def reliability(self) -> "StrOrPromise":
         """How far the median can be trusted ("rough guide", "fair guide", "solid guide"), as
         pages print it beside the median; "" without one."""
         return reliability_of(self.people.exact) if self.has_median else ""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from salaries.conversion import ANNUAL_MULTIPLIER, ConversionTable
@@ -23,6 +24,13 @@ from salaries.models import (
     conversion_table,
 )
 from salaries.money import DisplayUnit
+
+# Where a figure sits against a range, as a table cell says it ("below", "within", "above").
+PLACEMENTS = {
+    "below": pgettext_lazy("a figure against a published range", "below"),
+    "within": pgettext_lazy("a figure against a published range", "within"),
+    "above": pgettext_lazy("a figure against a published range", "above"),
+}
 
 # Employment basis -------------------------------------------------------------------------
 # Full-time and part-time answers are one basis, "salaried": both are employment on a payroll,
@@ -113,6 +121,11 @@ class QuotedRange:
     def per(self) -> str:
         """ "per month": the period as the reader typed it."""
         return str(Period(self.period).label)
+
+    @property
+    def placement_label(self) -> str:
+        """ "below", "within" or "above", in the page's language (`placement` is the key)."""
+        return str(PLACEMENTS[self.placement])
 
 
 def quoted(

@@ -9,18 +9,25 @@ median with at least CONFIDENCE_PERCENT% probability whatever the shape of pay
 """
 
 import math
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the type checker's only (django-stubs-ext is a dev tool)
+    from django_stubs_ext import StrOrPromise
 
 FAIR_FROM = 30
 SOLID_FROM = 100
 CONFIDENCE_PERCENT = 95
 
-ROUGH = "rough guide"
-FAIR = "fair guide"
-SOLID = "solid guide"
+ROUGH = _("rough guide")
+FAIR = _("fair guide")
+SOLID = _("solid guide")
 
 
-def reliability_of(people: int) -> str:
-    """How far a median of this many people can be trusted: ROUGH, FAIR or SOLID."""
+def reliability_of(people: int) -> "StrOrPromise":
+    """How far a median of this many people can be trusted: ROUGH, FAIR or SOLID, in the
+    page's language when shown."""
     if people < FAIR_FROM:
         return ROUGH
     return FAIR if people < SOLID_FROM else SOLID

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import get_language, gettext
 from django_countries.fields import CountryField
 
 from salaries.conversion import ConversionTable
@@ -94,6 +95,10 @@ class PublishedRange(NormalizedFact):
         "editor's changes to the range are kept",
     )  # fmt: skip
     label = models.CharField(max_length=120, help_text="A short description in our own words")
+    label_ne = models.CharField(
+        "label in Nepali", max_length=120, blank=True,
+        help_text="Shown on the Nepali pages; empty: the English label is shown there too",
+    )  # fmt: skip
     yearly_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     yearly_high = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     usd_low = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -164,6 +169,11 @@ class PublishedRange(NormalizedFact):
         return f"{self.label} ({self.source})"
 
     @property
+    def display_label(self) -> str:
+        """The label in the page's language: the Nepali one on Nepali pages, where written."""
+        return self.label_ne if self.label_ne and get_language() == "ne" else self.label
+
+    @property
     def ppp_country(self):
         return self.country.code or None
 
@@ -171,8 +181,8 @@ class PublishedRange(NormalizedFact):
     def kind_of_pay(self) -> str:
         """Salaried pay and freelance or contract rates are read apart."""
         if self.employment_type in self.SELF_EMPLOYED:
-            return "Freelance and contract rates"
-        return "Salaried pay"
+            return gettext("Freelance and contract rates")
+        return gettext("Salaried pay")
 
     def high_from_in(self, high):
         """Where the top range starts (`high_from`) in the terms `high`, this range's high

@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from salaries.models.reference import Level, SluggedModel
 
@@ -42,7 +43,9 @@ class RoleQuerySet(models.QuerySet):
         if not text or "\x00" in text:
             return None  # no title is empty or has a NUL, and PostgreSQL refuses one in a query
         return (
-            self.filter(Q(name__iexact=text) | Q(slug=text.lower())).first()
+            self.filter(
+                Q(name__iexact=text) | Q(name_ne__iexact=text) | Q(slug=text.lower())
+            ).first()
             or self.filter(aliases__name__iexact=text).first()
         )
 
@@ -76,6 +79,10 @@ class RoleQuerySet(models.QuerySet):
 
 class Role(SluggedModel):
     name = models.CharField("job title", max_length=120, unique=True)
+    name_ne = models.CharField(
+        "job title in Nepali", max_length=120, blank=True,
+        help_text="Shown on the Nepali pages; empty: the English title is shown there too",
+    )  # fmt: skip
     slug = models.SlugField(max_length=130, unique=True)
     family = models.CharField(max_length=20, choices=RoleFamily.choices, default=RoleFamily.OTHER)
     general = models.BooleanField(
@@ -99,6 +106,11 @@ class Role(SluggedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The title in the page's language: the Nepali one on Nepali pages, where written."""
+        return self.name_ne if self.name_ne and get_language() == "ne" else self.name
 
     def get_absolute_url(self):
         return reverse("salaries:role", args=[self.slug])

@@ -4,6 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from salaries import charts, conversion
 from salaries.money import format_money, format_range
@@ -44,6 +45,8 @@ def pay_range(low, high, currency, published=None):
 def with_article(noun: str) -> str:
     """ "an AI Engineer", "an MLOps Engineer", "a Data Scientist", "a QA Engineer": "an" before
     a vowel sound, an initialism's first letter read as its name."""
+    if get_language() != "en":
+        return noun  # English articles only
     first = noun.split(maxsplit=1)[0] if noun.strip() else ""
     initialism = len(first) > 1 and first[:2].isupper()
     vowel_sound = first[:1] in ("AEFHILMNORSX" if initialism else "AEIOUaeiou")

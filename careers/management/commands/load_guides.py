@@ -1,7 +1,9 @@
 """Load the career guides shipped in careers/seed/*.md.
 
 Each file is a few `key: value` lines (title, role, summary, published_on; optional country,
-author, sources, related), a line of three dashes, then the Markdown body. A final
+author, sources, related), a line of three dashes, then the Markdown body. A guide written in
+Nepali too has a companion `<slug>.ne.md`: its title and summary, three dashes, its body (which
+may be empty while only the title and summary are translated). A final
 `## Questions` section of `### Question?` headings, each followed by its answer, becomes the
 guide's questions (FAQ).
 
@@ -24,6 +26,7 @@ from salaries.models import Role, Source
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 REQUIRED = {"title", "role", "summary", "published_on"}
+NEPALI = ".ne.md"
 QUESTIONS = re.compile(r"^## Questions\s*$", re.M)
 # Bodies (SHA-256) shipped before guides remembered what they were loaded with: a guide that
 # still holds one of these was never edited, and is updated like any other.
@@ -33,7 +36,7 @@ EARLIER_SHIPPED_BODIES = {
 }
 
 
-def read_guide(path: Path) -> tuple[dict, str]:
+def read_guide(path: Path, required=REQUIRED) -> tuple[dict, str]:
     header, separator, body = path.read_text(encoding="utf-8").partition("\n---\n")
     if not separator:
         raise CommandError(f"{path.name}: no '---' line between the header and the body")
@@ -43,7 +46,7 @@ def read_guide(path: Path) -> tuple[dict, str]:
         if not colon:
             raise CommandError(f"{path.name}, line {number}: expected 'key: value'")
         fields[key.strip()] = value.strip()
-    missing = REQUIRED - set(fields)
+    missing = required - set(fields)
     if missing:
         raise CommandError(f"{path.name}: missing {', '.join(sorted(missing))}")
     return fields, body.strip() + "\n"
@@ -79,6 +82,8 @@ def digest_of(guide: Guide, questions) -> str:
     """What a loaded guide holds that an editor may change, as one hash."""
     parts = [guide.title, guide.summary, guide.body, guide.author, str(guide.country)]
     parts += [f"{q}\n{a}" for q, a in questions]
+    if guide.title_ne or guide.summary_ne or guide.body_ne:  # (older guides keep their hash)
+        parts += [guide.title_ne, guide.summary_ne, guide.body_ne]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -97,6 +102,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         added, updated, related = 0, 0, {}
         for path in sorted(SEED_DIR.glob("*.md")):
+            if path.name.endswith(NEPALI):
+                continue  # read with its English guide
             fields, text = read_guide(path)
             body, questions = split_questions(path, text)
             guide = Guide.objects.filter(slug=path.stem).first()
@@ -106,6 +113,11 @@ class Command(BaseCommand):
             new = guide is None
             guide = guide or Guide(slug=path.stem, status=GuideStatus.PUBLISHED)
             guide.title, guide.summary, guide.body = fields["title"], fields["summary"], body
+            nepali = path.with_name(path.stem + NEPALI)
+            if nepali.exists():
+                fields_ne, body_ne = read_guide(nepali, required={"title", "summary"})
+                guide.title_ne, guide.summary_ne = fields_ne["title"], fields_ne["summary"]
+                guide.body_ne = body_ne
             guide.role = Role.objects.filter(name=fields["role"]).first()
             guide.country = fields.get("country", "")
             guide.author = fields.get("author", "Talab editors")

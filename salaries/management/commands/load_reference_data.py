@@ -191,6 +191,7 @@ class Command(BaseCommand):
                 self.fail("roles.csv", line, f"unknown family {row['family']!r}")
             values = {
                 "name": row["name"],
+                "name_ne": row["name_ne"],
                 "family": row["family"],
                 "general": row["slug"] == GENERAL_ROLE_SLUG,
             }
@@ -260,6 +261,7 @@ class Command(BaseCommand):
                 "years_max": int(row["years_max"]) if row["years_max"] else None,
                 "year": int(row["year"]),
                 "label": row["label"],
+                "label_ne": row["label_ne"],
                 "high_from": Decimal(high_from) if high_from else None,
                 "open_ended": row["open_ended"] == "yes",
             }
