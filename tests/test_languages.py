@@ -176,7 +176,10 @@ def devanagari_share(page: str) -> tuple[float, list[str]]:
 
 NEPALI_PAGES = [
     "/ne/",
+    "/ne/salaries/?role=machine-learning-engineer",
+    "/ne/salaries/machine-learning-engineer/",
     "/ne/salaries/machine-learning-engineer/np/",
+    "/ne/compare/?role=machine-learning-engineer&countries=NP&countries=IN&countries=US",
     "/ne/offer/?role=machine-learning-engineer&country=NP&amount=120000&period=month",
     "/ne/jobs/",
     "/ne/jobs/post/",
@@ -192,6 +195,8 @@ NOT_YET = pytest.mark.xfail(strict=True, reason="issue 29: not translated yet")
         *NEPALI_PAGES,
         "/ne/guides/",  # four guides have only their title and summary in Nepali yet
         pytest.param("/ne/methodology/", marks=NOT_YET),
+        # Snippets quote the guides' English text, even of a guide written in Nepali too.
+        pytest.param("/ne/search/?q=nepal", marks=NOT_YET),
     ],
 )
 def test_nepali_pages_are_written_in_nepali(client, guides, path):
