@@ -2,6 +2,7 @@
 links to itself in the other, and keeps visitors in the language they chose."""
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -204,3 +205,16 @@ def test_nepali_pages_are_written_in_nepali(client, guides, path):
                       role=Role.objects.get(slug="machine-learning-engineer"))  # fmt: skip
     share, latin = devanagari_share(client.get(path).content.decode())
     assert share >= 0.9, f"{path}: {share:.0%} Devanagari; Latin words left: {latin}"
+
+
+def test_search_engines_read_the_nepali_page_in_nepali(client):
+    from tests.factories import survey_answers
+
+    survey_answers([100_000 + 1_000 * n for n in range(12)])
+    page = client.get("/ne/salaries/machine-learning-engineer/us/").content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    )
+    assert data["name"] == "मेसिन लर्निङ इन्जिनियर"
+    assert data["estimatedSalary"]["name"] == "कुल वार्षिक तलब"
+    assert data["estimatedSalary"]["median"] == 106_000  # 105,500 as shown: 3 figures, digits

@@ -4,7 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from salaries import charts, conversion
 from salaries.money import format_money, format_range
@@ -77,7 +77,7 @@ def occupation_jsonld(role, country_name, summary, unit):
         return ""
     distribution = {
         "@type": "MonetaryAmountDistribution",
-        "name": "total gross pay",
+        "name": gettext("total gross pay"),
         "currency": unit.code,
         "duration": "P1Y",
     }
@@ -93,7 +93,7 @@ def occupation_jsonld(role, country_name, summary, unit):
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",
-        "name": role.name,
+        "name": role.display_name,
         "estimatedSalary": distribution,
     }
     if country_name:
