@@ -3,8 +3,8 @@
 1. Builds (once; --rebuild to redo) a separate database, `talab_bench`, on the server the
    settings use: reference data, guides, the aijobs.net survey, then synthetic copies of the
    survey's rows, amounts perturbed by up to 10%, up to a million observations. The copies
-   belong to a source titled "Synthetic benchmark copies (not real data)"; `make run` never
-   sees this database.
+   belong to a source titled "Synthetic benchmark copies (not real data)"; and 1,000 open job
+   postings (made again on each run when fewer are open). `make run` never sees this database.
 2. Serves it with gunicorn (5 workers) on 127.0.0.1:8100.
 3. Loads it from this separate process: cold (the first view of each page after an import,
    which retires everything, and after a report in the page's own group, five times each,
@@ -74,7 +74,32 @@ PAGES = [
      "machine-learning-engineer", "IN"),
     ("/offer/?role=data-scientist&country=GB&amount=65000", "data-scientist", "GB"),
     ("/guides/machine-learning-engineer-india/", "machine-learning-engineer", "IN"),
+    ("/jobs/", "machine-learning-engineer", "NP"),
+    ("/jobs/?country=NP&role=machine-learning-engineer", "machine-learning-engineer", "NP"),
 ]  # fmt: skip
+OPEN_POSTINGS = 1_000
+# Open postings for the job board's pages: a thousand, spread over roles and countries, each
+# saved as the form saves it (its range converted to dollars a year for the pay filter).
+MAKE_POSTINGS = f"""
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+from jobs.models import JobPosting
+from salaries.models import Role
+missing = {OPEN_POSTINGS} - JobPosting.objects.public().count()
+roles = itertools.cycle(Role.objects.listed().order_by("slug"))
+places = itertools.cycle([("NP", "NPR", 150000), ("IN", "INR", 1800000), ("US", "USD", 140000)])
+for n in range(max(0, missing)):
+    role, (country, currency, low) = next(roles), next(places)
+    JobPosting.objects.create(
+        status="published", title=f"{{role.name}} (benchmark {{n}})", description="Synthetic.",
+        company_name="Benchmark employer", role=role, level="mid", country=country,
+        employment_type="full_time", workplace="on_site", currency_id=currency,
+        pay_min=Decimal(low), pay_max=Decimal(low * 2),
+        pay_period="month" if country == "NP" else "year", apply_url="https://example.com/",
+        date_posted=date.today(), valid_through=date.today() + timedelta(days=60),
+    )
+"""
 COLD_SAMPLES = 5  # the worst of five is the p95 of so few
 # Statements in this database since the last reset (only the cold views run then), but the
 # ones that reset and read them.
@@ -254,6 +279,7 @@ def main():
     if args.rebuild or not built():
         build(server_params(), env)
     run(env, "migrate", "--noinput")
+    run(env, "shell", "-c", MAKE_POSTINGS)
     run(env, "collectstatic", "--noinput", "--verbosity", "0")
     log = BASE_DIR / "bench" / "gunicorn.log"
     with log.open("w") as log_file:
