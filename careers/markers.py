@@ -27,7 +27,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
-from portal.markdown import render_markdown
+from portal.markdown import plain_text, render_markdown
 from salaries import figures
 from salaries.models import Level, PublishedRange, Role
 from salaries.money import Display, display_unit, format_range
@@ -216,9 +216,11 @@ class Marker:
         return render_to_string("careers/markers/table.html", context)
 
 
-def without_figures(text: str) -> str:
-    """The guide's text without the sentences its markers fill with figures."""
-    return MARKED_SENTENCE.sub(" ", text)
+def searchable(text: str) -> str:
+    """A guide's Markdown as the words search reads: without the sentences its markers fill
+    with figures (a snippet would print "is , and"), and without the "**" such a cut can leave
+    open ("- **Germany." once its sentence's figure is gone)."""
+    return plain_text(MARKED_SENTENCE.sub(" ", text)).replace("**", "")
 
 
 def kinds_in(text: str) -> set[str]:

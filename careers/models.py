@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django_countries.fields import CountryField
 
-from careers.markers import render_body, without_figures
-from portal.markdown import html_as_text, plain_text
+from careers.markers import render_body, searchable
+from portal.markdown import html_as_text
 from portal.models import weighted_search_vector
 from salaries.models import Role, Source
 
@@ -84,7 +84,7 @@ class Guide(models.Model):
 
     def save(self, *args, **kwargs):
         bodies = [self.body, self.title_ne, self.summary_ne, self.body_ne]
-        self.search_text = plain_text(without_figures("\n\n".join(filter(None, bodies))))
+        self.search_text = searchable("\n\n".join(filter(None, bodies)))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

@@ -93,7 +93,8 @@ def search(query: str) -> tuple[NameMatch, list[Result]]:
 def described(match: NameMatch, what: str) -> str:
     """ "Senior Machine Learning Engineer salaries in Nepal", "Jobs in India"; `what` is
     "salaries" or "jobs"."""
-    role = " ".join(filter(None, [match.level_label, match.role.name if match.role else ""]))
+    title = Role.objects.get(slug=match.role.key).display_name if match.role else ""
+    role = " ".join(filter(None, [match.level_label, title]))
     country = dict(countries)[match.country] if match.country else ""
     if what == "jobs":
         titles = {

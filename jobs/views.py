@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from jobs.filters import PAGE_SIZE, PostingFilter
@@ -92,7 +93,9 @@ def post_job(request):
         return form_page(request, "jobs/post.html", form, status=400)
     if form.cleaned_data["website"]:
         return redirect("jobs:list")  # a bot filled the hidden field: keep nothing
-    if refusal := over_hourly_limit(request, "posting", POSTINGS_PER_HOUR, "postings"):
+    if refusal := over_hourly_limit(
+        request, "posting", POSTINGS_PER_HOUR, pgettext_lazy("hourly limit", "postings")
+    ):
         form.add_error(None, refusal)
         return form_page(request, "jobs/post.html", form, status=429)
     posting = form.save(commit=False)
@@ -125,7 +128,7 @@ DONE = {
 POSTING_LINKS = PrivateLinks(
     "jobs:manage",
     cookie="posting_link",
-    noun="posting",
+    noun=pgettext_lazy("private link", "posting"),
     title=_("Your job posting"),
     lead=_(
         "Paste the private link you were given when you posted the job, or just the code after "

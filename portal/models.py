@@ -4,11 +4,16 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:  # the type checker's only (django-stubs-ext is a dev tool)
+    from django_stubs_ext import StrOrPromise
 
 from portal.clients import client_address
 
@@ -121,14 +126,19 @@ class Counter(models.Model):
         return cls.objects.filter(window_start__lt=moment).delete()[0]
 
 
-def over_hourly_limit(request, scope: str, limit: int, noun: str) -> str | None:
-    """Count one more `noun` from this client in the hour; None within `limit`, else what to
-    tell them. Counted only once a form is accepted, in one atomic step: typos cost nothing,
-    and parallel posts from any number of workers cannot slip past the limit."""
+def over_hourly_limit(request, scope: str, limit: int, noun: "StrOrPromise") -> str | None:
+    """Count one more `noun` (in the visitor's language) from this client in the hour; None
+    within `limit`, else what to tell them. Counted only once a form is accepted, in one
+    atomic step: typos cost nothing, and parallel posts from any number of workers cannot
+    slip past the limit."""
     retry_at = Counter.hit(f"{scope}:{client_key(request, scope)}", limit, timedelta(hours=1))
     if retry_at is None:
         return None
-    return (
-        f"We have had {limit} {noun} from your connection this hour. You can send this one "
-        f"after {timezone.localtime(retry_at):%H:%M} (UTC); what you typed is kept below."
-    )
+    return gettext(
+        "We have had %(limit)s %(noun)s from your connection this hour. You can send this one "
+        "after %(time)s (UTC); what you typed is kept below."
+    ) % {
+        "limit": limit,
+        "noun": noun,
+        "time": f"{timezone.localtime(retry_at):%H:%M}",
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries import countries
 from rapidfuzz import fuzz, process
 
@@ -44,8 +44,9 @@ LEVEL_WORDS = {
 }  # fmt: skip
 # How a level reads before a role: "Entry-level Data Analyst".
 LEVEL_ADJECTIVES = {
-    Level.ENTRY: "Entry-level", Level.MID: "Mid-level", Level.SENIOR: "Senior",
-    Level.LEAD: "Lead", Level.EXECUTIVE: "Executive",
+    Level.ENTRY: gettext_lazy("Entry-level"), Level.MID: gettext_lazy("Mid-level"),
+    Level.SENIOR: gettext_lazy("Senior"), Level.LEAD: gettext_lazy("Lead"),
+    Level.EXECUTIVE: gettext_lazy("Executive"),
 }  # fmt: skip
 # Words that say what kind of page is wanted, not which role.
 NOISE = {
@@ -122,7 +123,7 @@ class NameMatch:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_ADJECTIVES.get(self.level, "")
+        return str(LEVEL_ADJECTIVES.get(self.level, ""))
 
 
 def find_country(words: list[str]) -> tuple[str, str, list[str]]:

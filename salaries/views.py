@@ -268,7 +268,9 @@ def submit_report(request):
             ),
         )
         return render(request, "salaries/submit.html", form.page_context(), status=400)
-    if refusal := over_hourly_limit(request, "report", REPORTS_PER_HOUR, "reports"):
+    if refusal := over_hourly_limit(
+        request, "report", REPORTS_PER_HOUR, pgettext_lazy("hourly limit", "reports")
+    ):
         form.add_error(None, refusal)
         return render(request, "salaries/submit.html", form.page_context(), status=429)
     report = form.save(commit=False)

@@ -5,12 +5,11 @@ from django.db import migrations
 
 
 def recompute_search_text(apps, schema_editor):
-    from careers.markers import without_figures
-    from portal.markdown import plain_text
+    from careers.markers import searchable
 
     Guide = apps.get_model("careers", "Guide")
     for guide in Guide.objects.only("pk", "body"):
-        guide.search_text = plain_text(without_figures(guide.body))
+        guide.search_text = searchable(guide.body)
         guide.save(update_fields=["search_text"])
 
 
