@@ -32,14 +32,19 @@ class PostingFilterForm(PlainMessages, forms.Form):
 
 class PostingFilter(django_filters.FilterSet):
     role = django_filters.ModelChoiceFilter(
+        label=_("Role"),
         queryset=Role.objects.listed(), to_field_name="slug", empty_label=_("Any role"),
         widget=PlainSelect,
     )  # fmt: skip
     country = django_filters.ChoiceFilter(
-        choices=countries, empty_label=_("Any country"), widget=PlainSelect
+        label=_("Country"), choices=countries, empty_label=_("Any country"), widget=PlainSelect
     )
-    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label=_("Any level"))
-    workplace = django_filters.ChoiceFilter(choices=Workplace.choices, empty_label=_("Anywhere"))
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Level.choices, empty_label=_("Any level")
+    )
+    workplace = django_filters.ChoiceFilter(
+        label=_("Workplace"), choices=Workplace.choices, empty_label=_("Anywhere")
+    )
     employment_type = django_filters.ChoiceFilter(
         choices=EmploymentType.choices, empty_label=_("Any type"), label=_("Employment type")
     )

@@ -97,22 +97,24 @@ class SalaryFilter(django_filters.FilterSet):
     # duplicate rows: distinct=False spares PostgreSQL a DISTINCT over every matching row.
 
     role = django_filters.ModelChoiceFilter(
+        label=_("Role"),
         queryset=Role.objects.listed(),
         to_field_name="slug",
         empty_label=_("Any role"),
         widget=PlainSelect,
     )
     country = django_filters.ChoiceFilter(
+        label=_("Employee country"),
         field_name="employee_country",
         choices=countries,
         empty_label=_("Any country"),
         widget=PlainSelect,
     )
     city = django_filters.ModelChoiceFilter(
-        queryset=City.objects.all(), empty_label=_("Any city"), widget=PlainSelect
+        label=_("City"), queryset=City.objects.all(), empty_label=_("Any city"), widget=PlainSelect
     )
     level = django_filters.MultipleChoiceFilter(
-        choices=Level.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Level"), choices=Level.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     experience_min = django_filters.NumberFilter(
         field_name="years_experience", lookup_expr="gte", min_value=0, max_value=60,
@@ -122,25 +124,36 @@ class SalaryFilter(django_filters.FilterSet):
         field_name="years_experience", lookup_expr="lte", min_value=0, max_value=60, label=TO
     )
     industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"),
         queryset=Industry.objects.all(),
         to_field_name="slug",
         empty_label=_("Any industry"),
         widget=PlainSelect,
     )
     company = django_filters.ModelChoiceFilter(
+        label=_("Company"),
         queryset=Company.objects.all(),
         to_field_name="slug",
         empty_label=_("Any company"),
         widget=PlainSelect,
     )
     company_size = django_filters.MultipleChoiceFilter(
-        choices=CompanySize.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Company size"),
+        choices=CompanySize.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     employment_type = django_filters.MultipleChoiceFilter(
-        choices=EmploymentType.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("Employment type"),
+        choices=EmploymentType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     remote = django_filters.ChoiceFilter(
-        field_name="remote_ratio", choices=REMOTE_CHOICES, empty_label=_("Any")
+        label=_("Remote ratio"),
+        field_name="remote_ratio",
+        choices=REMOTE_CHOICES,
+        empty_label=_("Any"),
     )
     year_min = django_filters.NumberFilter(
         field_name="year", lookup_expr="gte", min_value=1990, max_value=2100, label=_("Year from")
